@@ -1,0 +1,1 @@
+"""Checks for the minigrad exercises and the grading command line around nbgrader."""

@@ -1,0 +1,302 @@
+"""The backward pass: run every node once, in dependency order, without recursion.
+
+1. Walk the graph from the roots (an explicit stack, so 100,000-node chains are fine) and count,
+   for every node, how many nodes will send it a gradient.
+2. Keep a heap of *ready* nodes (all senders done), newest first as PyTorch does. Pop one, add
+   up the gradients it received, run its backward, and pass each input's gradient on, summed
+   back to that input's shape and cast to its dtype.
+3. Leaves receive gradients through their ``AccumulateGrad`` node, which adds into ``.grad``.
+   Non-leaves keep nothing unless ``retain_grad()`` asked for it.
+4. Unless ``retain_graph``, each node frees what it saved once it has run.
+"""
+
+from __future__ import annotations
+
+import heapq
+import warnings
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from .._errors import runtime_error
+from .._tensor import Tensor
+from . import anomaly_mode
+from .function import AccumulateGrad, Node, edge_of
+from .grad_mode import _State
+
+
+def _dependencies(roots: list[Node]) -> dict[Node, int]:
+    deps: dict[Node, int] = {}
+    seen = set(roots)
+    stack = list(roots)
+    while stack:
+        node = stack.pop()
+        for edge in node._next:
+            if edge is None:
+                continue
+            nxt = edge[0]
+            deps[nxt] = deps.get(nxt, 0) + 1
+            if nxt not in seen:
+                seen.add(nxt)
+                stack.append(nxt)
+    return deps
+
+
+def sum_to(grad: Tensor, shape: tuple[int, ...]) -> Tensor:
+    """Undo broadcasting: sum ``grad`` over the dimensions that were expanded to reach it."""
+    if grad.shape == shape:
+        return grad
+    lead = grad.ndim - len(shape)
+    dims = tuple(range(lead)) + tuple(
+        i + lead for i, n in enumerate(shape) if n == 1 and grad.shape[i + lead] != 1
+    )
+    out = grad.sum(dim=dims, keepdim=True) if dims else grad
+    return out.reshape(shape) if out.shape != shape else out
+
+
+def _fit(grad: Tensor, meta: tuple[tuple[int, ...], Any]) -> Tensor:
+    shape, dtype = meta
+    if grad._data.shape != shape:
+        try:
+            grad = sum_to(grad, shape)
+        except Exception as e:
+            raise runtime_error(
+                f"Function backward returned an invalid gradient: got shape {list(grad.shape)}, "
+                f"expected {list(shape)}"
+            ) from e
+    if grad._data.dtype != dtype.np:
+        grad = grad.to(dtype)
+    return grad
+
+
+def _check_nan(node: Node, grads: tuple) -> None:
+    for i, g in enumerate(grads):
+        if isinstance(g, Tensor) and np.isnan(g._data).any():
+            raise _anomaly_error(
+                node, runtime_error(f"Function '{node.name()}' returned nan values in its {i}th "
+                                    "output.")  # fmt: skip
+            )
+
+
+def _anomaly_error(node: Node, error: BaseException) -> BaseException:
+    if node._trace:
+        trace = "".join(node._trace)
+        warnings.warn(
+            f"Error detected in {node.name()}. Traceback of forward call that caused the error:\n"
+            + trace,
+            RuntimeWarning,
+            stacklevel=3,
+        )
+        error.add_note(f"Forward call that created {node.name()}:\n{trace}")
+    return error
+
+
+def run_backward(
+    roots: Sequence[tuple[Node, int, Tensor]],
+    retain_graph: bool,
+    create_graph: bool,
+    capture: dict[tuple[Node, int], int] | None = None,
+    accumulate: bool = True,
+) -> list[Tensor | None]:
+    """Backpropagate from ``(node, output_nr, grad)`` roots.
+
+    ``capture`` maps (node, output_nr) of tensors whose gradient ``autograd.grad`` wants to the
+    position it should land in; with ``accumulate=False`` no ``.grad`` is touched.
+    """
+    root_nodes = list({r[0]: None for r in roots})
+    deps = _dependencies(root_nodes)
+    buffers: dict[Node, list[Tensor | None]] = {}
+    for node, nr, grad in roots:
+        _add(buffers, node, nr, grad)
+    captured: list[Tensor | None] = [None] * (len(capture) if capture else 0)
+    ready = [(-n._seq, id(n), n) for n in root_nodes if deps.get(n, 0) == 0]
+    heapq.heapify(ready)
+    prev_mode = _State.enabled
+    _State.enabled = create_graph
+    try:
+        while ready:
+            node = heapq.heappop(ready)[2]
+            grads = buffers.pop(node, None) or [None] * node._num_outputs
+            grads = _pre_hooks(node, grads)
+            if capture:
+                for nr in range(len(grads)):
+                    pos = capture.get((node, nr))
+                    if pos is not None:
+                        captured[pos] = grads[nr]
+            if isinstance(node, AccumulateGrad) and not accumulate:
+                continue
+            results = _call(node, grads)
+            if not retain_graph:
+                node._release()
+            for edge, meta, g in zip(node._next, node._meta, results, strict=False):
+                if edge is None:
+                    continue
+                nxt, nr = edge
+                if g is not None:
+                    _add(buffers, nxt, nr, _fit(g, meta))
+                deps[nxt] -= 1
+                if deps[nxt] == 0:
+                    heapq.heappush(ready, (-nxt._seq, id(nxt), nxt))
+    finally:
+        _State.enabled = prev_mode
+    return captured
+
+
+def _add(buffers: dict, node: Node, nr: int, grad: Tensor) -> None:
+    buf = buffers.get(node)
+    if buf is None:
+        buf = buffers[node] = [None] * node._num_outputs
+    old = buf[nr]
+    buf[nr] = grad if old is None else old + grad
+
+
+def _pre_hooks(node: Node, grads: list) -> list:
+    if node._tensor_pre_hooks:
+        for nr, hooks in node._tensor_pre_hooks.items():
+            for hook in hooks:
+                new = hook(grads[nr])
+                if new is not None:
+                    grads[nr] = new
+    if node._retained:
+        for nr, ref in node._retained.items():
+            t = ref()
+            if t is not None and grads[nr] is not None:
+                g = grads[nr]
+                if t._grad is None:
+                    t._grad = g if _State.enabled else g.detach().clone()
+                else:
+                    t._grad = t._grad + g
+    if node._pre_hooks:
+        for hook in node._pre_hooks:
+            new = hook(tuple(grads))
+            if new is not None:
+                grads = list(new)
+    return grads
+
+
+def _call(node: Node, grads: list) -> tuple:
+    if not isinstance(node, AccumulateGrad):
+        if all(g is None for g in grads):
+            return (None,) * len(node._next)
+        if any(g is None for g in grads):
+            grads = [g if g is not None else _zeros_like_output(node, nr)
+                     for nr, g in enumerate(grads)]  # fmt: skip
+    try:
+        results = node.apply(grads)
+    except Exception as e:
+        if anomaly_mode.is_anomaly_enabled():
+            raise _anomaly_error(node, e) from None
+        raise
+    if anomaly_mode.is_anomaly_enabled() and anomaly_mode.is_anomaly_check_nan_enabled():
+        _check_nan(node, results)
+    if node._hooks:
+        for hook in node._hooks:
+            hook(results, tuple(grads))
+    return results
+
+
+def _zeros_like_output(node: Node, nr: int) -> Tensor:
+    shape, dtype = node._out_meta[nr]
+    return Tensor._wrap(np.zeros(shape, dtype.np))
+
+
+def _roots(tensors: Sequence[Tensor], grad_tensors: Sequence[Any]) -> list:
+    roots = []
+    for i, (t, g) in enumerate(zip(tensors, grad_tensors, strict=True)):
+        if not t.requires_grad:
+            raise runtime_error(
+                f"element {i} of tensors does not require grad and does not have a grad_fn",
+                "call backward() on a result computed from a tensor created with "
+                "requires_grad=True, outside `with no_grad():`.",
+            )
+        if g is None:
+            if t._data.size != 1:
+                raise runtime_error(
+                    "grad can be implicitly created only for scalar outputs",
+                    "reduce the output first (y.sum().backward()) or pass the upstream "
+                    "gradient: y.backward(torch.ones_like(y)).",
+                )
+            g = Tensor._wrap(np.ones(t._data.shape, t._data.dtype))
+        elif not isinstance(g, Tensor):
+            raise runtime_error(f"gradient must be a Tensor, got {type(g).__name__}")
+        elif g.shape != t.shape:
+            raise runtime_error(
+                f"Mismatch in shape: grad_output[{i}] has a shape of {g.shape!r} and output[{i}] "
+                f"has a shape of {t.shape!r}."
+            )
+        node, nr = edge_of(t)
+        roots.append((node, nr, g))
+    return roots
+
+
+def _as_list(x: Any) -> list:
+    if x is None:
+        return []
+    return [x] if isinstance(x, Tensor) else list(x)
+
+
+def backward(
+    tensors: Any,
+    grad_tensors: Any = None,
+    retain_graph: bool | None = None,
+    create_graph: bool = False,
+    inputs: Any = None,
+) -> None:
+    """Accumulate d(tensors)/d(leaf) into every leaf's ``.grad`` (``torch.autograd.backward``)."""
+    tensors = _as_list(tensors)
+    grads = _as_list(grad_tensors) or [None] * len(tensors)
+    if retain_graph is None:
+        retain_graph = create_graph
+    roots = _roots(tensors, grads)
+    if inputs is None:
+        run_backward(roots, retain_graph, create_graph)
+        return
+    inputs = _as_list(inputs)
+    capture = {edge_of(t): i for i, t in enumerate(inputs)}
+    got = run_backward(roots, retain_graph, create_graph, capture, accumulate=False)
+    for t, g in zip(inputs, got, strict=True):
+        if g is None:
+            continue
+        g = _fit(g, (t._data.shape, t.dtype))
+        if t._grad is None:
+            t._grad = g if create_graph else g.detach().clone()
+        else:
+            t._grad = t._grad + g
+
+
+def grad(
+    outputs: Any,
+    inputs: Any,
+    grad_outputs: Any = None,
+    retain_graph: bool | None = None,
+    create_graph: bool = False,
+    allow_unused: bool | None = None,
+    materialize_grads: bool = False,
+) -> tuple[Tensor | None, ...]:
+    """The gradients of ``outputs`` w.r.t. ``inputs``, returned, not stored in ``.grad``."""
+    outputs = _as_list(outputs)
+    inputs_list = _as_list(inputs)
+    grads = _as_list(grad_outputs) or [None] * len(outputs)
+    if retain_graph is None:
+        retain_graph = create_graph
+    for t in inputs_list:
+        if not t.requires_grad:
+            raise runtime_error("One of the differentiated Tensors does not require grad")
+    roots = _roots(outputs, grads)
+    capture = {edge_of(t): i for i, t in enumerate(inputs_list)}
+    got = run_backward(roots, retain_graph, create_graph, capture, accumulate=False)
+    result = []
+    for i, (t, g) in enumerate(zip(inputs_list, got, strict=True)):
+        if g is None:
+            if materialize_grads:
+                g = Tensor._wrap(np.zeros(t._data.shape, t._data.dtype))
+            elif not allow_unused:
+                raise runtime_error(
+                    f"The differentiated Tensor at index {i} appears to not have been used in "
+                    "the graph. Set allow_unused=True if this is the desired behavior."
+                )
+        else:
+            g = _fit(g, (t._data.shape, t.dtype))
+        result.append(g)
+    return tuple(result)

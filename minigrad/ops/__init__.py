@@ -1,0 +1,1 @@
+"""minigrad's operations, one module per family; each op is a Function (forward + backward)."""

@@ -1,0 +1,217 @@
+"""Matrix products: mm, mv, dot, bmm and matmul's dispatch between them.
+
+For ``C = A @ B`` the backward is ``dA = dC @ B.T`` and ``dB = A.T @ dC``: the shapes only fit
+one way, which is why non-square test shapes catch transposition mistakes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .._errors import runtime_error
+from .._tensor import Tensor
+from ..autograd.function import Function
+
+
+def _same_dtype(a: Tensor, b: Tensor, what: str) -> None:
+    if a._data.dtype != b._data.dtype:
+        raise runtime_error(
+            f"{what} must have the same dtype, but got {a.dtype.name.capitalize()} and "
+            f"{b.dtype.name.capitalize()}",
+            "convert one side, e.g. b.to(a.dtype).",
+        )
+
+
+def _type_name(d: Tensor) -> str:
+    return {"float32": "Float", "float64": "Double", "int64": "Long", "int32": "Int",
+            "bool": "Bool"}[d.dtype.name]  # fmt: skip
+
+
+def _check_dims(t: Tensor, n: int, name: str, op: str) -> None:
+    if t.ndim != n:
+        raise runtime_error(f"{name} must be a {n}D tensor" if op != "dot" else
+                            f"1D tensors expected, but got {t.ndim}D and {n}D tensors")  # fmt: skip
+
+
+class Mm(Function):
+    node_name, inputs = "MmBackward0", 2
+
+    @staticmethod
+    def forward(ctx: Any, a: Tensor, b: Tensor) -> np.ndarray:
+        if a.ndim != 2:
+            raise runtime_error("self must be a matrix")
+        if b.ndim != 2:
+            raise runtime_error("mat2 must be a matrix")
+        if a.shape[1] != b.shape[0]:
+            raise runtime_error(
+                f"mat1 and mat2 shapes cannot be multiplied ({a.shape[0]}x{a.shape[1]} and "
+                f"{b.shape[0]}x{b.shape[1]})",
+                "for A @ B the number of columns of A must equal the number of rows of B.",
+            )
+        if a._data.dtype != b._data.dtype:
+            raise runtime_error(
+                f"expected m1 and m2 to have the same dtype, but got: {a.dtype.name} != "
+                f"{b.dtype.name}"
+            )
+        need_a, need_b = ctx.needs_input_grad or (False, False)
+        ctx.save_for_backward(a if need_b else None, b if need_a else None)
+        return a._data @ b._data
+
+    @staticmethod
+    def backward(ctx: Any, grad: Tensor) -> tuple:
+        a, b = ctx.saved_tensors
+        need_a, need_b = ctx.needs_input_grad
+        return (grad.mm(b.t()) if need_a else None, a.t().mm(grad) if need_b else None)
+
+
+class Mv(Function):
+    node_name, inputs = "MvBackward0", 2
+
+    @staticmethod
+    def forward(ctx: Any, a: Tensor, v: Tensor) -> np.ndarray:
+        if a.ndim != 2 or v.ndim != 1:
+            raise runtime_error("vector + matrix @ vector expected, got "
+                                f"{v.ndim}, {a.ndim}, {v.ndim}")  # fmt: skip
+        if a.shape[1] != v.shape[0]:
+            raise runtime_error(
+                f"size mismatch, got input ({a.shape[0]}), mat ({a.shape[0]}x{a.shape[1]}), "
+                f"vec ({v.shape[0]})"
+            )
+        _same_dtype(a, v, "expected m1 and m2")
+        need_a, need_v = ctx.needs_input_grad or (False, False)
+        ctx.save_for_backward(a if need_v else None, v if need_a else None)
+        return a._data @ v._data
+
+    @staticmethod
+    def backward(ctx: Any, grad: Tensor) -> tuple:
+        a, v = ctx.saved_tensors
+        need_a, need_v = ctx.needs_input_grad
+        return (grad.unsqueeze(1) * v if need_a else None, a.t().mv(grad) if need_v else None)
+
+
+class Dot(Function):
+    node_name, inputs = "DotBackward0", 2
+
+    @staticmethod
+    def forward(ctx: Any, a: Tensor, b: Tensor) -> np.ndarray:
+        if a.ndim != 1 or b.ndim != 1:
+            raise runtime_error(
+                f"1D tensors expected, but got {a.ndim}D and {b.ndim}D tensors"
+            )
+        if a.shape[0] != b.shape[0]:
+            raise runtime_error(
+                "inconsistent tensor size, expected tensor [{}] and src [{}] to have the same "
+                "number of elements, but got {} and {} elements respectively".format(
+                    a.shape[0], b.shape[0], a.shape[0], b.shape[0]
+                )
+            )
+        if a._data.dtype != b._data.dtype:
+            raise runtime_error(
+                "dot : expected both vectors to have same dtype, but found "
+                f"{_type_name(a)} and {_type_name(b)}"
+            )
+        need_a, need_b = ctx.needs_input_grad or (False, False)
+        ctx.save_for_backward(a if need_b else None, b if need_a else None)
+        return np.asarray(np.dot(a._data, b._data))
+
+    @staticmethod
+    def backward(ctx: Any, grad: Tensor) -> tuple:
+        a, b = ctx.saved_tensors
+        need_a, need_b = ctx.needs_input_grad
+        return (grad * b if need_a else None, grad * a if need_b else None)
+
+
+class BatchedMatmul(Function):
+    """``a @ b`` for 3-D and higher operands, with broadcast batch dims (the engine sums the
+    gradient over broadcast batch dims)."""
+
+    node_name, inputs = "BmmBackward0", 2
+
+    @staticmethod
+    def forward(ctx: Any, a: Tensor, b: Tensor) -> np.ndarray:
+        if a.shape[-1] != b.shape[-2]:
+            raise runtime_error(
+                "Expected size for first two dimensions of batch2 tensor to be: "
+                f"[{a.shape[0]}, {a.shape[-1]}] but got: [{b.shape[0]}, {b.shape[-2]}]."
+            )
+        _same_dtype(a, b, "expected scalar type")
+        need_a, need_b = ctx.needs_input_grad or (False, False)
+        ctx.save_for_backward(a if need_b else None, b if need_a else None)
+        try:
+            return np.matmul(a._data, b._data)
+        except ValueError:
+            from ._common import broadcast_error
+
+            raise broadcast_error(
+                Tensor._wrap(np.empty(a.shape[:-2])), Tensor._wrap(np.empty(b.shape[:-2]))
+            ) from None
+
+    @staticmethod
+    def backward(ctx: Any, grad: Tensor) -> tuple:
+        a, b = ctx.saved_tensors
+        need_a, need_b = ctx.needs_input_grad
+        return (
+            matmul(grad, b.transpose(-1, -2)) if need_a else None,
+            matmul(a.transpose(-1, -2), grad) if need_b else None,
+        )
+
+
+def mm(input: Tensor, mat2: Tensor) -> Tensor:
+    return Mm.apply(input, mat2)
+
+
+def mv(input: Tensor, vec: Tensor) -> Tensor:
+    return Mv.apply(input, vec)
+
+
+def dot(input: Tensor, other: Tensor) -> Tensor:
+    return Dot.apply(input, other)
+
+
+def bmm(input: Tensor, mat2: Tensor) -> Tensor:
+    if input.ndim != 3:
+        raise runtime_error(f"batch1 must be a 3D tensor")
+    if mat2.ndim != 3:
+        raise runtime_error(f"batch2 must be a 3D tensor")
+    return BatchedMatmul.apply(input, mat2)
+
+
+def matmul(input: Tensor, other: Tensor) -> Tensor:
+    """PyTorch's dispatch: dot, mv, mm, vector @ matrix, or batched with broadcasting."""
+    da, db = input.ndim, other.ndim
+    if da == 0 or db == 0:
+        raise runtime_error(
+            f"both arguments to matmul need to be at least 1D, but they are {da}D and {db}D"
+        )
+    if da == 1 and db == 1:
+        return Dot.apply(input, other)
+    if da == 2 and db == 1:
+        return Mv.apply(input, other)
+    if da == 2 and db == 2:
+        return Mm.apply(input, other)
+    if da == 1 and db == 2:
+        if input.shape[0] != other.shape[0]:
+            raise runtime_error(
+                f"mat1 and mat2 shapes cannot be multiplied (1x{input.shape[0]} and "
+                f"{other.shape[0]}x{other.shape[1]})"
+            )
+        return Mm.apply(input.unsqueeze(0), other).squeeze(0)
+    a = input.unsqueeze(0) if da == 1 else input
+    b = other.unsqueeze(-1) if db == 1 else other
+    if a.shape[-1] != b.shape[-2]:
+        raise runtime_error(
+            f"mat1 and mat2 shapes cannot be multiplied ({int(np.prod(a.shape[:-1]))}x"
+            f"{a.shape[-1]} and {b.shape[-2]}x{b.shape[-1]})"
+        )
+    out = BatchedMatmul.apply(a, b)
+    if db == 1:
+        out = out.squeeze(-1)
+    if da == 1:
+        out = out.squeeze(-2)
+    return out
+
+
+def outer(input: Tensor, vec2: Tensor) -> Tensor:
+    return input.unsqueeze(1) * vec2.unsqueeze(0)

@@ -1,0 +1,310 @@
+"""Element-wise functions: abs sqrt exp log sin cos tanh sigmoid relu clamp and friends.
+
+Each backward is the local derivative times the incoming gradient, written with minigrad ops
+so that ``create_graph=True`` can differentiate it again. Functions whose derivative is easiest
+in terms of their result (exp, tanh, sigmoid, sqrt, relu) save the output instead of the input.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .._dtypes import get_default_dtype
+from .._tensor import Tensor
+from ..autograd.function import Function
+
+
+def floating(x: Tensor) -> np.ndarray:
+    """Integer and bool inputs of math functions compute in the default float dtype."""
+    d = x._data
+    return d if d.dtype.kind == "f" else d.astype(get_default_dtype().np)
+
+
+def _ufunc(fn: Any, x: Tensor) -> np.ndarray:
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        return np.asarray(fn(floating(x)))
+
+
+class Abs(Function):
+    node_name, inputs = "AbsBackward0", 1
+
+    @staticmethod
+    def forward(ctx: Any, x: Tensor) -> np.ndarray:
+        ctx.save_for_backward(x)
+        return np.abs(x._data)
+
+    @staticmethod
+    def backward(ctx: Any, grad: Tensor) -> Tensor:
+        (x,) = ctx.saved_tensors
+        return grad * x.sign()
+
+
+class Sqrt(Function):
+    node_name, inputs = "SqrtBackward0", 1
+
+    @staticmethod
+    def forward(ctx: Any, x: Tensor) -> np.ndarray:
+        out = _ufunc(np.sqrt, x)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx: Any, grad: Tensor) -> Tensor:
+        (out,) = ctx.saved_tensors
+        return grad / (2 * out)
+
+
+class Exp(Function):
+    node_name, inputs = "ExpBackward0", 1
+
+    @staticmethod
+    def forward(ctx: Any, x: Tensor) -> np.ndarray:
+        out = _ufunc(np.exp, x)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx: Any, grad: Tensor) -> Tensor:
+        (out,) = ctx.saved_tensors
+        return grad * out
+
+
+class Log(Function):
+    node_name, inputs = "LogBackward0", 1
+
+    @staticmethod
+    def forward(ctx: Any, x: Tensor) -> np.ndarray:
+        ctx.save_for_backward(x)
+        return _ufunc(np.log, x)
+
+    @staticmethod
+    def backward(ctx: Any, grad: Tensor) -> Tensor:
+        (x,) = ctx.saved_tensors
+        return grad / x
+
+
+class Sin(Function):
+    node_name, inputs = "SinBackward0", 1
+
+    @staticmethod
+    def forward(ctx: Any, x: Tensor) -> np.ndarray:
+        ctx.save_for_backward(x)
+        return _ufunc(np.sin, x)
+
+    @staticmethod
+    def backward(ctx: Any, grad: Tensor) -> Tensor:
+        (x,) = ctx.saved_tensors
+        return grad * x.cos()
+
+
+class Cos(Function):
+    node_name, inputs = "CosBackward0", 1
+
+    @staticmethod
+    def forward(ctx: Any, x: Tensor) -> np.ndarray:
+        ctx.save_for_backward(x)
+        return _ufunc(np.cos, x)
+
+    @staticmethod
+    def backward(ctx: Any, grad: Tensor) -> Tensor:
+        (x,) = ctx.saved_tensors
+        return -grad * x.sin()
+
+
+class Tanh(Function):
+    node_name, inputs = "TanhBackward0", 1
+
+    @staticmethod
+    def forward(ctx: Any, x: Tensor) -> np.ndarray:
+        out = _ufunc(np.tanh, x)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx: Any, grad: Tensor) -> Tensor:
+        (out,) = ctx.saved_tensors
+        return grad * (1 - out * out)
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    """1 / (1 + exp(-x)) without overflow warnings for large |x|."""
+    e = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype, copy=False)
+
+
+class Sigmoid(Function):
+    node_name, inputs = "SigmoidBackward0", 1
+
+    @staticmethod
+    def forward(ctx: Any, x: Tensor) -> np.ndarray:
+        out = _ufunc(_sigmoid, x)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx: Any, grad: Tensor) -> Tensor:
+        (out,) = ctx.saved_tensors
+        return grad * out * (1 - out)
+
+
+class Relu(Function):
+    node_name, inputs = "ReluBackward0", 1
+
+    @staticmethod
+    def forward(ctx: Any, x: Tensor) -> np.ndarray:
+        out = np.maximum(x._data, 0, dtype=x._data.dtype)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx: Any, grad: Tensor) -> Tensor:
+        (out,) = ctx.saved_tensors
+        return grad * Tensor._wrap(out._data > 0)  # relu'(0) = 0, as in PyTorch
+
+
+class LeakyRelu(Function):
+    node_name, inputs = "LeakyReluBackward0", 1
+
+    @staticmethod
+    def forward(ctx: Any, x: Tensor, slope: float) -> np.ndarray:
+        ctx.save_for_backward(x, slope)
+        return np.where(x._data > 0, x._data, x._data * np.asarray(slope, x._data.dtype))
+
+    @staticmethod
+    def backward(ctx: Any, grad: Tensor) -> tuple:
+        x, slope = ctx.saved_tensors
+        local = np.where(x._data > 0, 1, slope).astype(x._data.dtype)
+        return grad * Tensor._wrap(local), None
+
+
+class Clamp(Function):
+    """``clamp(min, max)``; the gradient passes where min <= x <= max (boundaries included)."""
+
+    node_name, inputs = "ClampBackward1", 1
+
+    @staticmethod
+    def forward(ctx: Any, x: Tensor, low: Any, high: Any) -> np.ndarray:
+        ctx.save_for_backward(x, low, high)
+        return np.clip(x._data, low, high).astype(x._data.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx: Any, grad: Tensor) -> tuple:
+        x, low, high = ctx.saved_tensors
+        d = x._data
+        inside = np.ones(d.shape, bool)
+        if low is not None:
+            inside &= d >= low
+        if high is not None:
+            inside &= d <= high
+        return grad * Tensor._wrap(inside), None, None
+
+
+class ClampMin(Clamp):
+    node_name = "ClampMinBackward0"
+
+
+class ClampMax(Clamp):
+    node_name = "ClampMaxBackward0"
+
+
+class Sign(Function):
+    node_name, inputs = "SignBackward0", 1
+
+    @staticmethod
+    def forward(ctx: Any, x: Tensor) -> np.ndarray:
+        return np.sign(x._data)
+
+    @staticmethod
+    def backward(ctx: Any, grad: Tensor) -> Tensor:
+        return grad * 0
+
+
+class Log1p(Function):
+    node_name, inputs = "Log1PBackward0", 1
+
+    @staticmethod
+    def forward(ctx: Any, x: Tensor) -> np.ndarray:
+        ctx.save_for_backward(x)
+        return _ufunc(np.log1p, x)
+
+    @staticmethod
+    def backward(ctx: Any, grad: Tensor) -> Tensor:
+        (x,) = ctx.saved_tensors
+        return grad / (x + 1)
+
+
+# ----- public functions ------------------------------------------------------------------------
+def abs(input: Tensor) -> Tensor:
+    return Abs.apply(input)
+
+
+def sqrt(input: Tensor) -> Tensor:
+    return Sqrt.apply(input)
+
+
+def rsqrt(input: Tensor) -> Tensor:
+    return Sqrt.apply(input).reciprocal()
+
+
+def exp(input: Tensor) -> Tensor:
+    return Exp.apply(input)
+
+
+def log(input: Tensor) -> Tensor:
+    return Log.apply(input)
+
+
+def log1p(input: Tensor) -> Tensor:
+    return Log1p.apply(input)
+
+
+def sin(input: Tensor) -> Tensor:
+    return Sin.apply(input)
+
+
+def cos(input: Tensor) -> Tensor:
+    return Cos.apply(input)
+
+
+def tanh(input: Tensor) -> Tensor:
+    return Tanh.apply(input)
+
+
+def sigmoid(input: Tensor) -> Tensor:
+    return Sigmoid.apply(input)
+
+
+def relu(input: Tensor) -> Tensor:
+    return Relu.apply(input)
+
+
+def leaky_relu(input: Tensor, negative_slope: float = 0.01) -> Tensor:
+    return LeakyRelu.apply(input, negative_slope)
+
+
+def sign(input: Tensor) -> Tensor:
+    return Sign.apply(input)
+
+
+def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor:
+    if min is None and max is None:
+        from .._errors import runtime_error
+
+        raise runtime_error("torch.clamp: At least one of 'min' or 'max' must not be None")
+    if isinstance(min, Tensor) or isinstance(max, Tensor):
+        from .pointwise import maximum, minimum
+
+        out = input if min is None else maximum(input, min)
+        return out if max is None else minimum(out, max)
+    fn = ClampMin if max is None else ClampMax if min is None else Clamp
+    return fn.apply(input, min, max)
+
+
+def clamp_min(input: Tensor, min: Any) -> Tensor:
+    return clamp(input, min=min)
+
+
+def clamp_max(input: Tensor, max: Any) -> Tensor:
+    return clamp(input, max=max)
