@@ -4,7 +4,7 @@
 prints; the engine behind it fits in a few small files (see ``autograd/`` and ``ops/``).
 """
 
-from . import _tensor_methods, autograd, return_types
+from . import _tensor_methods, autograd, nn, return_types
 from ._creation import (
     arange, as_tensor, empty, empty_like, eye, from_numpy, full, full_like, linspace,
     manual_seed, normal, ones, ones_like, rand, rand_like, randint, randn, randn_like,

@@ -128,6 +128,8 @@ class _RemovableHandle:
 class AccumulateGrad(Node):
     """The node of a leaf that requires grad: adds the incoming gradient into ``.grad``."""
 
+    __module__ = "builtins"  # prints as <AccumulateGrad object at ...>, like PyTorch's
+
     def __init__(self, variable: Tensor) -> None:
         super().__init__()
         self.variable = variable

@@ -73,7 +73,7 @@ class Mean(Function):
                 "convert first: x.float().mean().",
             )
         ctx.shape, ctx.dims, ctx.keepdim = d.shape, dims, keepdim
-        ctx.count = int(np.prod([d.shape[i] for i in dims])) if dims else 1
+        ctx.count = d.size if dims is None else int(np.prod([d.shape[i] for i in dims]))
         with np.errstate(invalid="ignore", divide="ignore"):
             return np.asarray(np.mean(d, axis=dims, keepdims=keepdim))
 

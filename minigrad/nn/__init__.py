@@ -1,0 +1,5 @@
+"""Neural-network building blocks (``torch.nn``)."""
+
+from . import functional
+
+__all__ = ["functional"]
