@@ -19,9 +19,10 @@ from typing import Any
 
 import numpy as np
 
+from .._dtypes import from_numpy_dtype
 from .._errors import runtime_error
 from .._tensor import Tensor
-from . import anomaly_mode
+from .anomaly_mode import _Anomaly
 from .function import AccumulateGrad, Node, edge_of
 from .grad_mode import _State
 
@@ -65,8 +66,8 @@ def _fit(grad: Tensor, meta: tuple[tuple[int, ...], Any]) -> Tensor:
                 f"Function backward returned an invalid gradient: got shape {list(grad.shape)}, "
                 f"expected {list(shape)}"
             ) from e
-    if grad._data.dtype != dtype.np:
-        grad = grad.to(dtype)
+    if grad._data.dtype != dtype:
+        grad = grad.to(from_numpy_dtype(dtype))
     return grad
 
 
@@ -118,7 +119,8 @@ def run_backward(
         while ready:
             node = heapq.heappop(ready)[2]
             grads = buffers.pop(node, None) or [None] * node._num_outputs
-            grads = _pre_hooks(node, grads)
+            if node._tensor_pre_hooks or node._retained or node._pre_hooks:
+                grads = _pre_hooks(node, grads)
             if capture:
                 for nr in range(len(grads)):
                     pos = capture.get((node, nr))
@@ -176,29 +178,37 @@ def _pre_hooks(node: Node, grads: list) -> list:
 
 
 def _call(node: Node, grads: list) -> tuple:
-    if not isinstance(node, AccumulateGrad):
-        if all(g is None for g in grads):
+    if node._num_outputs == 1:
+        if grads[0] is None and not isinstance(node, AccumulateGrad):
             return (None,) * len(node._next)
-        if any(g is None for g in grads):
-            grads = [g if g is not None else _zeros_like_output(node, nr)
-                     for nr, g in enumerate(grads)]  # fmt: skip
-    try:
+    elif all(g is None for g in grads):
+        return (None,) * len(node._next)
+    elif any(g is None for g in grads):  # a multi-output node: unused outputs get zeros
+        grads = [g if g is not None else _zeros_like_output(node, nr)
+                 for nr, g in enumerate(grads)]  # fmt: skip
+    if not _Anomaly.enabled:
         results = node.apply(grads)
-    except Exception as e:
-        if anomaly_mode.is_anomaly_enabled():
-            raise _anomaly_error(node, e) from None
-        raise
-    if anomaly_mode.is_anomaly_enabled() and anomaly_mode.is_anomaly_check_nan_enabled():
-        _check_nan(node, results)
+    else:
+        results = _call_with_anomaly_checks(node, grads)
     if node._hooks:
         for hook in node._hooks:
             hook(results, tuple(grads))
     return results
 
 
+def _call_with_anomaly_checks(node: Node, grads: list) -> tuple:
+    try:
+        results = node.apply(grads)
+    except Exception as e:
+        raise _anomaly_error(node, e) from None
+    if _Anomaly.check_nan:
+        _check_nan(node, results)
+    return results
+
+
 def _zeros_like_output(node: Node, nr: int) -> Tensor:
     shape, dtype = node._out_meta[nr]
-    return Tensor._wrap(np.zeros(shape, dtype.np))
+    return Tensor._wrap(np.zeros(shape, dtype))
 
 
 def _roots(tensors: Sequence[Tensor], grad_tensors: Sequence[Any]) -> list:
@@ -258,7 +268,7 @@ def backward(
     for t, g in zip(inputs, got, strict=True):
         if g is None:
             continue
-        g = _fit(g, (t._data.shape, t.dtype))
+        g = _fit(g, (t._data.shape, t._data.dtype))
         if t._grad is None:
             t._grad = g if create_graph else g.detach().clone()
         else:
@@ -297,6 +307,6 @@ def grad(
                     "the graph. Set allow_unused=True if this is the desired behavior."
                 )
         else:
-            g = _fit(g, (t._data.shape, t.dtype))
+            g = _fit(g, (t._data.shape, t._data.dtype))
         result.append(g)
     return tuple(result)

@@ -52,18 +52,20 @@ class Node:
 
     _inputs: int | None = None  # how many leading forward args count as inputs in next_functions
 
+    # rarely set: class-level defaults keep node creation cheap
+    _saved: list[Any] | None = ()
+    _num_outputs = 1
+    _tensor_pre_hooks: dict[int, list[Callable]] | None = None
+    _retained: dict[int, weakref.ref] | None = None
+    _hooks: list[Callable] | None = None
+    _pre_hooks: list[Callable] | None = None
+    _trace: list[str] | None = None
+    needs_input_grad: tuple[bool, ...] = ()
+
     def __init__(self) -> None:
         self._next: list[tuple[Node, int] | None] = []
         self._meta: list[tuple[tuple[int, ...], Any] | None] = []
-        self._saved: list[Any] | None = []
         self._seq = next(_sequence)
-        self._num_outputs = 1
-        self._tensor_pre_hooks: dict[int, list[Callable]] | None = None
-        self._retained: dict[int, weakref.ref] | None = None
-        self._hooks: list[Callable] | None = None
-        self._pre_hooks: list[Callable] | None = None
-        self._trace: list[str] | None = None
-        self.needs_input_grad: tuple[bool, ...] = ()
 
     def name(self) -> str:
         return type(self).__name__
@@ -295,7 +297,8 @@ class _FunctionMeta(type):
     def __init__(cls, name: str, bases: tuple, ns: dict) -> None:
         super().__init__(name, bases, ns)
         node_name = ns.get("node_name") or f"{name}Backward"
-        module = "builtins" if cls.__module__.startswith("minigrad.ops") else cls.__module__
+        cls._library = cls.__module__.startswith("minigrad.ops")
+        module = "builtins" if cls._library else cls.__module__
         cls._backward_cls = type(
             node_name,
             (_RecordingCtx, BackwardNode),
@@ -329,6 +332,7 @@ class Function(metaclass=_FunctionMeta):
     inputs: int | None = None  # leading args listed in next_functions (default: tensor args)
     is_view: bool = False  # the output shares memory with the first argument
     _backward_cls: type[BackwardNode]
+    _library: bool  # one of minigrad's own ops (forward returns arrays, never marks dirty)
 
     @staticmethod
     def forward(ctx: Any, *args: Any) -> Any:
@@ -342,13 +346,13 @@ class Function(metaclass=_FunctionMeta):
     def apply(cls, *args: Any) -> Any:
         if _State.enabled:
             for a in args:
-                if type(a) is not Tensor and not isinstance(a, Tensor):
-                    continue
-                if a._requires_grad or (a._base is not None and a.requires_grad):
+                if isinstance(a, Tensor) and (
+                    a._requires_grad or (a._base is not None and a.requires_grad)
+                ):
                     return _record(cls, args)
-        ctx = FunctionCtx()
+        ctx = _SHARED_CTX if cls._library else FunctionCtx()
         out = cls.forward(ctx, *args)
-        if "_dirty" in ctx.__dict__:
+        if not cls._library and "_dirty" in ctx.__dict__:
             for t in ctx._dirty:
                 t._version.bump()
         if type(out) is np.ndarray:
@@ -361,13 +365,18 @@ class Function(metaclass=_FunctionMeta):
         return out
 
 
+_SHARED_CTX = FunctionCtx()  # minigrad's own ops only set attributes on a non-recording ctx
+
+
 def _record(cls: type[Function], args: tuple) -> Any:
     node = cls._backward_cls()
     next_, meta, needs = [], [], []
     for a in args:
         if isinstance(a, Tensor) and a.requires_grad:
-            next_.append(edge_of(a))
-            meta.append((a.shape, a.dtype))
+            fn = a._grad_fn if a._base is None else a.grad_fn
+            next_.append((fn, a._output_nr) if fn is not None else (accumulator(a), 0))
+            d = a._data
+            meta.append((d.shape, d.dtype))
             needs.append(True)
         else:
             next_.append(None)
@@ -376,14 +385,26 @@ def _record(cls: type[Function], args: tuple) -> Any:
     node._next, node._meta, node.needs_input_grad = next_, meta, tuple(needs)
     if cls.inputs is None:
         node._arg_is_tensor = tuple(isinstance(a, Tensor) for a in args)
-    if anomaly_mode.is_anomaly_enabled():
+    if anomaly_mode._Anomaly.enabled:
         node._trace = traceback.format_stack()[:-3]
-    prev = _State.enabled
     _State.enabled = False
     try:
         raw = cls.forward(node, *args)
     finally:
-        _State.enabled = prev
+        _State.enabled = True
+    if type(raw) is np.ndarray:  # the common case: one array out
+        t = Tensor._wrap(raw)
+        if cls.is_view:
+            t._become_view_of(args[0], cls, args[1:])
+        if raw.dtype.kind == "f":
+            t._grad_fn, t._requires_grad = node, True
+        if "_to_save" in node.__dict__:
+            _store_saved(node, [t], (raw,))
+        return t
+    return _wrap_outputs(cls, node, args, raw)
+
+
+def _wrap_outputs(cls: type[Function], node: BackwardNode, args: tuple, raw: Any) -> Any:
     dirty = node.__dict__.pop("_dirty", ())
     non_diff = node.__dict__.pop("_non_diff", ())
     outs = raw if type(raw) is tuple else (raw,)
@@ -403,27 +424,34 @@ def _record(cls: type[Function], args: tuple) -> Any:
         else:
             wrapped.append(o)
             continue
-        if t.dtype.is_floating_point and id(o) not in non_diff:
+        if t._data.dtype.kind == "f" and id(o) not in non_diff:
             t._grad_fn, t._output_nr, t._requires_grad = node, nr, True
         wrapped.append(t)
     node._num_outputs = len(outs)
     if len(outs) > 1:
-        node._out_meta = [(o.shape, o.dtype) if isinstance(o, Tensor) else None for o in wrapped]
-    _store_saved(node, wrapped, outs)
+        node._out_meta = [(o._data.shape, o._data.dtype) if isinstance(o, Tensor) else None
+                          for o in wrapped]  # fmt: skip
+    if "_to_save" in node.__dict__:
+        _store_saved(node, wrapped, outs)
     return tuple(wrapped) if type(raw) is tuple else wrapped[0]
 
 
 def _store_saved(node: BackwardNode, outputs: list, raw_outs: tuple) -> None:
-    to_save = node.__dict__.pop("_to_save", ())
+    """Saved outputs are kept as data + version (no reference cycle through the node); saved
+    inputs as the tensor + its version now; other arrays as constants."""
     saved = []
-    for v in to_save:
+    for v in node.__dict__.pop("_to_save"):
         if isinstance(v, Tensor):
-            out = next((t for t in outputs if t is v), None)
-            saved.append(_SavedOutput(v) if out is not None else _SavedInput(v))
+            is_out = False
+            for t in outputs:
+                if t is v:
+                    is_out = True
+            saved.append(_SavedOutput(v) if is_out else _SavedInput(v))
         elif type(v) is np.ndarray:
-            i = next((i for i, o in enumerate(raw_outs) if o is v), None)
-            if i is not None:
-                saved.append(_SavedOutput(outputs[i]))
+            for i, o in enumerate(raw_outs):
+                if o is v:
+                    saved.append(_SavedOutput(outputs[i]))
+                    break
             else:
                 saved.append(Tensor._wrap(v))
         else:

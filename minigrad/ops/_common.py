@@ -19,8 +19,14 @@ def data(x: Any) -> Any:
 def promote(a: Any, b: Any) -> tuple[Any, Any]:
     """Both operands as numpy values of PyTorch's result dtype (Python numbers stay numbers,
     which numpy treats as weakly typed, as PyTorch does)."""
-    if isinstance(a, Tensor) and isinstance(b, Tensor) and a._data.dtype == b._data.dtype:
-        return a._data, b._data
+    if isinstance(a, Tensor):
+        if isinstance(b, Tensor):
+            if a._data.dtype == b._data.dtype:
+                return a._data, b._data
+        elif type(b) is float and a._data.dtype.kind == "f":
+            return a._data, b
+        elif type(b) is int and a._data.dtype.kind in "fiu":
+            return a._data, b
     dt = result_type(a, b).np
     x = a._data if isinstance(a, Tensor) else a
     y = b._data if isinstance(b, Tensor) else b

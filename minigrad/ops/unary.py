@@ -169,7 +169,7 @@ class Relu(Function):
     @staticmethod
     def backward(ctx: Any, grad: Tensor) -> Tensor:
         (out,) = ctx.saved_tensors
-        return grad * Tensor._wrap(out._data > 0)  # relu'(0) = 0, as in PyTorch
+        return grad * Tensor._wrap((out._data > 0).astype(out._data.dtype))  # relu'(0) = 0
 
 
 class LeakyRelu(Function):
