@@ -49,8 +49,9 @@ def _infer_numpy_dtype(arr: np.ndarray, source: Any) -> np.dtype:
         return np.dtype(np.int64)
     if kind == "f":
         return _dtypes.get_default_dtype().np
+    name = "str" if isinstance(source, list) else type(source).__name__
     raise type_error(
-        f"new(): invalid data type '{type(source).__name__ if not isinstance(source, list) else 'str'}'",
+        f"new(): invalid data type '{name}'",
         "tensor() takes numbers, nested lists of numbers, numpy arrays or tensors.",
     )
 

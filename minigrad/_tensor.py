@@ -388,7 +388,7 @@ class Tensor:
     def __bool__(self) -> bool:
         if self._data.size != 1:
             raise runtime_error(
-                f"Boolean value of Tensor with more than one value is ambiguous",
+                "Boolean value of Tensor with more than one value is ambiguous",
                 "use .any() or .all() to reduce a comparison to one truth value.",
             )
         return bool(self._data.reshape(()).item())

@@ -102,10 +102,9 @@ class Dot(Function):
             )
         if a.shape[0] != b.shape[0]:
             raise runtime_error(
-                "inconsistent tensor size, expected tensor [{}] and src [{}] to have the same "
-                "number of elements, but got {} and {} elements respectively".format(
-                    a.shape[0], b.shape[0], a.shape[0], b.shape[0]
-                )
+                f"inconsistent tensor size, expected tensor [{a.shape[0]}] and src "
+                f"[{b.shape[0]}] to have the same "
+                f"number of elements, but got {a.shape[0]} and {b.shape[0]} elements respectively"
             )
         if a._data.dtype != b._data.dtype:
             raise runtime_error(
@@ -172,9 +171,9 @@ def dot(input: Tensor, other: Tensor) -> Tensor:
 
 def bmm(input: Tensor, mat2: Tensor) -> Tensor:
     if input.ndim != 3:
-        raise runtime_error(f"batch1 must be a 3D tensor")
+        raise runtime_error("batch1 must be a 3D tensor")
     if mat2.ndim != 3:
-        raise runtime_error(f"batch2 must be a 3D tensor")
+        raise runtime_error("batch2 must be a 3D tensor")
     return BatchedMatmul.apply(input, mat2)
 
 
