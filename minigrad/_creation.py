@@ -37,23 +37,24 @@ def _unwrap_nested(data: Any) -> Any:
     return data
 
 
-def _infer_numpy_dtype(arr: np.ndarray, source: Any) -> np.dtype:
-    kind = arr.dtype.kind
-    if isinstance(source, np.ndarray) or isinstance(source, np.generic):
-        if arr.dtype in _dtypes._BY_NUMPY:
-            return arr.dtype
-        _dtypes.from_numpy_dtype(arr.dtype)  # raises the unsupported-type error
-    if kind == "b":
-        return np.dtype(np.bool_)
-    if kind in "iu":
-        return np.dtype(np.int64)
-    if kind == "f":
-        return _dtypes.get_default_dtype().np
-    name = "str" if isinstance(source, list) else type(source).__name__
-    raise type_error(
-        f"new(): invalid data type '{name}'",
-        "tensor() takes numbers, nested lists of numbers, numpy arrays or tensors.",
-    )
+def _infer_dtype(data: Any) -> DType | None:
+    """PyTorch's rule: the promotion of every element's own type (Python bool -> bool, int ->
+    int64, float -> default float; numpy scalars/arrays and tensors keep their dtype), so
+    ``[np.float64(1), 2.0]`` is float64 and ``[np.int32(1), 2]`` int64. None for no elements."""
+    if isinstance(data, Tensor):
+        return data.dtype
+    if isinstance(data, (np.ndarray, np.generic)):
+        return _dtypes.from_numpy_dtype(data.dtype)  # raises the unsupported-type error
+    if isinstance(data, (list, tuple)):
+        out = None
+        for d in data:
+            t = _infer_dtype(d)
+            if t is not None:
+                out = t if out is None else _dtypes.promote_types(out, t)
+        return out
+    if isinstance(data, (bool, int, float)):
+        return _dtypes.scalar_dtype(data)
+    return None
 
 
 def to_array(data: Any, dtype: DType | None = None) -> np.ndarray:
@@ -73,7 +74,9 @@ def to_array(data: Any, dtype: DType | None = None) -> np.ndarray:
             f"new(): invalid data type '{type(bad).__name__}'",
             "tensor() takes numbers, nested lists of numbers, numpy arrays or tensors.",
         )
-    target = dtype.np if dtype is not None else _infer_numpy_dtype(arr, data)
+    if dtype is None:
+        dtype = _infer_dtype(data) or _dtypes.get_default_dtype()
+    target = dtype.np
     if target.kind in "iu" and arr.dtype.kind == "f":
         return np.trunc(arr).astype(target)
     return arr.astype(target, copy=False)
@@ -130,7 +133,7 @@ def from_numpy(ndarray: np.ndarray) -> Tensor:
     return Tensor._wrap(ndarray)
 
 
-def _shape(size: tuple) -> tuple[int, ...]:
+def _shape(size: tuple, negative: str | None = None) -> tuple[int, ...]:
     if len(size) == 1 and isinstance(size[0], (tuple, list)):
         size = tuple(size[0])
     for s in size:
@@ -139,6 +142,8 @@ def _shape(size: tuple) -> tuple[int, ...]:
                 f"zeros(): argument 'size' (position 1) must be tuple of ints, but found element "
                 f"of type {type(s).__name__} at pos 0"
             )
+        if s < 0 and negative:
+            raise runtime_error(negative)
         if s < 0:
             raise runtime_error(
                 f"Trying to create tensor with negative dimension {s}: {list(size)}"
@@ -152,7 +157,8 @@ def _np(dtype: DType | None) -> np.dtype:
 
 def zeros(*size: Any, dtype: DType | None = None, device: Any = None,
           requires_grad: bool = False) -> Tensor:  # fmt: skip
-    return _finish(np.zeros(_shape(size), _np(dtype)), requires_grad, device)
+    shape = _shape(size, "zeros: Dimension size must be non-negative.")  # PyTorch's own text
+    return _finish(np.zeros(shape, _np(dtype)), requires_grad, device)
 
 
 def ones(*size: Any, dtype: DType | None = None, device: Any = None,
@@ -163,7 +169,7 @@ def ones(*size: Any, dtype: DType | None = None, device: Any = None,
 def empty(*size: Any, dtype: DType | None = None, device: Any = None,
           requires_grad: bool = False) -> Tensor:  # fmt: skip
     """Uninitialised in PyTorch; zeros here, so results never depend on leftover memory."""
-    return zeros(*size, dtype=dtype, device=device, requires_grad=requires_grad)
+    return _finish(np.zeros(_shape(size), _np(dtype)), requires_grad, device)
 
 
 def full(size: Any, fill_value: Any, *, dtype: DType | None = None, device: Any = None,
@@ -207,7 +213,7 @@ def arange(start: Any, end: Any = None, step: Any = 1, *, dtype: DType | None = 
         raise runtime_error("step must be nonzero")
     if (end - start) * step < 0:
         raise runtime_error(
-            "upper bound and larger bound inconsistent with step sign"
+            "upper bound and lower bound inconsistent with step sign"
         )
     integral = all(isinstance(v, (int, np.integer)) and not isinstance(v, bool)
                    for v in (start, end, step))  # fmt: skip
@@ -225,6 +231,8 @@ def linspace(start: float, end: float, steps: int, *, dtype: DType | None = None
     step = (end - start) / (steps - 1) if steps > 1 else 0.0
     half = steps // 2
     data = np.where(i < half, start + step * i, end - step * (steps - 1 - i))
+    if steps == 1:
+        data = np.full(1, start, np.float64)
     return _finish(data.astype(_np(dtype)), requires_grad, device)
 
 

@@ -18,8 +18,6 @@ PARITY = Path(__file__).resolve().parents[2] / "shared" / "parity"
 # also be listed under "Deliberate differences from PyTorch" in README.md.
 KNOWN_DIFFERENCES: dict[str, str] = {}
 
-NN_REASON = "nn/optim: issue 3"
-
 pytestmark = pytest.mark.xdist_group("parity")  # one worker runs the harness once
 
 
@@ -29,8 +27,6 @@ def _param(case: str):
         return pytest.param(
             case, marks=pytest.mark.xfail(strict=True, reason=KNOWN_DIFFERENCES[case])
         )
-    if "_nn_" in case:
-        return pytest.param(case, marks=pytest.mark.xfail(strict=False, reason=NN_REASON))
     return case
 
 

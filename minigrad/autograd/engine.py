@@ -45,10 +45,16 @@ def _dependencies(roots: list[Node]) -> dict[Node, int]:
 
 
 def sum_to(grad: Tensor, shape: tuple[int, ...]) -> Tensor:
-    """Undo broadcasting: sum ``grad`` over the dimensions that were expanded to reach it."""
+    """Undo broadcasting: sum ``grad`` over the dimensions that were expanded to reach it.
+
+    Raises ValueError unless ``shape`` broadcasts to ``grad.shape``: a gradient of the wrong
+    shape (a forgotten transpose) must fail, not be silently reshaped.
+    """
     if grad.shape == shape:
         return grad
     lead = grad.ndim - len(shape)
+    if lead < 0 or any(n not in (1, m) for n, m in zip(shape, grad.shape[lead:], strict=True)):
+        raise ValueError(f"{list(grad.shape)} does not broadcast from {list(shape)}")
     dims = tuple(range(lead)) + tuple(
         i + lead for i, n in enumerate(shape) if n == 1 and grad.shape[i + lead] != 1
     )
@@ -56,16 +62,19 @@ def sum_to(grad: Tensor, shape: tuple[int, ...]) -> Tensor:
     return out.reshape(shape) if out.shape != shape else out
 
 
-def _fit(grad: Tensor, meta: tuple[tuple[int, ...], Any]) -> Tensor:
+def _fit(grad: Tensor, meta: tuple[tuple[int, ...], Any], node: Node, index: int) -> Tensor:
+    """``grad`` summed to the input's shape and cast to its dtype (PyTorch's validate_outputs)."""
     shape, dtype = meta
     if grad._data.shape != shape:
         try:
             grad = sum_to(grad, shape)
-        except Exception as e:
+        except ValueError:
             raise runtime_error(
-                f"Function backward returned an invalid gradient: got shape {list(grad.shape)}, "
-                f"expected {list(shape)}"
-            ) from e
+                f"Function {node.name()} returned an invalid gradient at index {index} - got "
+                f"{list(grad.shape)} but expected shape compatible with {list(shape)}",
+                "a backward must return one gradient per input with that input's shape (or a "
+                "shape that broadcasts from it); check for a missing transpose or reduction.",
+            ) from None
     if grad._data.dtype != dtype:
         grad = grad.to(from_numpy_dtype(dtype))
     return grad
@@ -121,22 +130,25 @@ def run_backward(
             grads = buffers.pop(node, None) or [None] * node._num_outputs
             if node._tensor_pre_hooks or node._retained or node._pre_hooks:
                 grads = _pre_hooks(node, grads)
+            if not accumulate and isinstance(node, AccumulateGrad):
+                pos = capture.get((node, 0))
+                if pos is not None:
+                    captured[pos] = node.hooked(grads[0])
+                continue
             if capture:
                 for nr in range(len(grads)):
                     pos = capture.get((node, nr))
                     if pos is not None:
                         captured[pos] = grads[nr]
-            if isinstance(node, AccumulateGrad) and not accumulate:
-                continue
             results = _call(node, grads)
             if not retain_graph:
                 node._release()
-            for edge, meta, g in zip(node._next, node._meta, results, strict=False):
+            for i, (edge, meta, g) in enumerate(zip(node._next, node._meta, results, strict=False)):
                 if edge is None:
                     continue
                 nxt, nr = edge
                 if g is not None:
-                    _add(buffers, nxt, nr, _fit(g, meta))
+                    _add(buffers, nxt, nr, _fit(g, meta, node, i))
                 deps[nxt] -= 1
                 if deps[nxt] == 0:
                     heapq.heappush(ready, (-nxt._seq, id(nxt), nxt))
@@ -235,6 +247,8 @@ def _roots(tensors: Sequence[Tensor], grad_tensors: Sequence[Any]) -> list:
                 f"Mismatch in shape: grad_output[{i}] has a shape of {g.shape!r} and output[{i}] "
                 f"has a shape of {t.shape!r}."
             )
+        elif g._data.dtype != t._data.dtype:
+            g = g.to(t.dtype)  # PyTorch casts the upstream gradient to the output's dtype
         node, nr = edge_of(t)
         roots.append((node, nr, g))
     return roots
@@ -268,7 +282,6 @@ def backward(
     for t, g in zip(inputs, got, strict=True):
         if g is None:
             continue
-        g = _fit(g, (t._data.shape, t._data.dtype))
         if t._grad is None:
             t._grad = g if create_graph else g.detach().clone()
         else:
@@ -306,7 +319,5 @@ def grad(
                     f"The differentiated Tensor at index {i} appears to not have been used in "
                     "the graph. Set allow_unused=True if this is the desired behavior."
                 )
-        else:
-            g = _fit(g, (t._data.shape, t._data.dtype))
         result.append(g)
     return tuple(result)

@@ -140,13 +140,18 @@ class AccumulateGrad(Node):
     def next_functions(self) -> tuple:
         return ()
 
-    def apply(self, grads: list[Tensor | None]) -> tuple:
-        (grad,) = grads
-        var = self.variable
-        for hook in var._hooks or ():
+    def hooked(self, grad: Tensor | None) -> Tensor | None:
+        """``grad`` after the leaf's tensor hooks, which run before it is accumulated (or
+        captured by ``autograd.grad``)."""
+        for hook in self.variable._hooks or ():
             new = hook(grad)
             if new is not None:
                 grad = new
+        return grad
+
+    def apply(self, grads: list[Tensor | None]) -> tuple:
+        grad = self.hooked(grads[0])
+        var = self.variable
         if grad is None:
             return ()
         if var._grad is None:

@@ -15,7 +15,7 @@ import numpy as np
 
 from .._tensor import Tensor
 from .engine import grad as autograd_grad
-from .grad_mode import no_grad
+from .grad_mode import enable_grad, no_grad
 
 
 class GradcheckError(RuntimeError):
@@ -149,11 +149,13 @@ def gradgradcheck(
     grad_outputs = list(grad_outputs)
 
     def first_derivative(*args: Any) -> tuple:
+        """Records a graph even when gradcheck evaluates it under no_grad (finite differences)."""
         ins, gos = args[: len(inputs)], args[len(inputs) :]
-        outs = [o for o in _outs(func, ins) if o.requires_grad]
-        d_ins = [t for t in ins if _differentiable(t)]
-        return autograd_grad(outs, d_ins, list(gos)[: len(outs)], create_graph=True,
-                             allow_unused=True, materialize_grads=True)  # fmt: skip
+        with enable_grad():
+            outs = [o for o in _outs(func, ins) if o.requires_grad]
+            d_ins = [t for t in ins if _differentiable(t)]
+            return autograd_grad(outs, d_ins, list(gos)[: len(outs)], create_graph=True,
+                                 allow_unused=True, materialize_grads=True)  # fmt: skip
 
     del diff
     return gradcheck(first_derivative, (*inputs, *grad_outputs), eps=eps, atol=atol, rtol=rtol,

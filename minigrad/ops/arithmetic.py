@@ -27,11 +27,34 @@ class Add(Function):
         return grad, grad
 
 
+def _check_bool_sub(a: Any, b: Any) -> None:
+    """PyTorch refuses ``-`` as soon as one operand (Python bools included) is boolean."""
+    is_bool = [
+        x._data.dtype == np.bool_ if isinstance(x, Tensor) else isinstance(x, (bool, np.bool_))
+        for x in (a, b)
+    ]
+    if all(is_bool):
+        from .._errors import runtime_error
+
+        raise runtime_error(
+            "Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` "
+            "or `logical_xor()` operator instead."
+        )
+    if any(is_bool):
+        from .._errors import runtime_error
+
+        raise runtime_error(
+            "Subtraction, the `-` operator, with a bool tensor is not supported. If you are "
+            "trying to invert a mask, use the `~` or `logical_not()` operator instead."
+        )
+
+
 class Sub(Function):
     node_name, inputs = "SubBackward0", 2
 
     @staticmethod
     def forward(ctx: Any, a: Any, b: Any) -> np.ndarray:
+        _check_bool_sub(a, b)
         return binary(np.subtract, a, b)
 
     @staticmethod
@@ -46,6 +69,7 @@ class Rsub(Function):
 
     @staticmethod
     def forward(ctx: Any, a: Tensor, number: Any) -> np.ndarray:
+        _check_bool_sub(number, a)
         return binary(np.subtract, number, a)
 
     @staticmethod

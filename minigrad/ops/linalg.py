@@ -214,3 +214,43 @@ def matmul(input: Tensor, other: Tensor) -> Tensor:
 
 def outer(input: Tensor, vec2: Tensor) -> Tensor:
     return input.unsqueeze(1) * vec2.unsqueeze(0)
+
+
+class Addmm(Function):
+    """``bias + x @ w`` in one op: what ``nn.Linear`` does for a batch (AddmmBackward0)."""
+
+    node_name, inputs = "AddmmBackward0", 3
+
+    @staticmethod
+    def forward(ctx: Any, bias: Tensor, x: Tensor, w: Tensor) -> np.ndarray:
+        if x.shape[1] != w.shape[0]:
+            raise runtime_error(
+                f"mat1 and mat2 shapes cannot be multiplied ({x.shape[0]}x{x.shape[1]} and "
+                f"{w.shape[0]}x{w.shape[1]})",
+                "for nn.Linear, the input's last dimension must equal in_features.",
+            )
+        need_b, need_x, need_w = ctx.needs_input_grad or (False, False, False)
+        ctx.save_for_backward(x if need_w else None, w if need_x else None)
+        out = x._data @ w._data
+        out += bias._data
+        return out
+
+    @staticmethod
+    def backward(ctx: Any, grad: Tensor) -> tuple:
+        x, w = ctx.saved_tensors
+        need_b, need_x, need_w = ctx.needs_input_grad
+        return (
+            grad if need_b else None,
+            grad.mm(w.t()) if need_x else None,
+            x.t().mm(grad) if need_w else None,
+        )
+
+
+def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
+    """``input @ weight.T + bias`` with PyTorch's graph: AddmmBackward0 for a 2-D batch."""
+    if input.ndim == 2 and bias is not None:
+        return Addmm.apply(bias, input, weight.t())
+    if input.ndim == 1:
+        return linear(input.unsqueeze(0), weight, bias).view(weight.shape[0])
+    out = matmul(input, weight.t())
+    return out if bias is None else out + bias

@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from .._dtypes import result_type
 from .._errors import runtime_error
 from .._tensor import Tensor
 from ..autograd.function import Function
@@ -31,10 +32,11 @@ le = _compare(np.less_equal)
 
 def _logical(ufunc: Any, name: str) -> Any:
     def logical(input: Any, other: Any) -> Tensor:
-        x, y = data(input), data(as_tensor_arg(other))
-        for v in (x, y):
-            if isinstance(v, np.ndarray) and v.dtype.kind == "f" or isinstance(v, float):
-                raise runtime_error(f'"{name}_cpu" not implemented for \'Float\'')
+        other = as_tensor_arg(other)
+        dt = result_type(input, other)
+        if dt.is_floating_point:
+            kind = "Double" if dt.itemsize == 8 else "Float"
+            raise NotImplementedError(f'"{name}_cpu" not implemented for \'{kind}\'')
         return Tensor._wrap(binary(ufunc, input, other))
 
     return logical
@@ -47,7 +49,9 @@ bitwise_xor = _logical(np.bitwise_xor, "bitwise_xor")
 
 def bitwise_not(input: Tensor) -> Tensor:
     if input._data.dtype.kind == "f":
-        raise runtime_error("\"bitwise_not_cpu\" not implemented for 'Float'")
+        raise TypeError(
+            "~ (operator.invert) is only implemented on integer and Boolean-type tensors"
+        )
     return Tensor._wrap(np.invert(input._data))
 
 

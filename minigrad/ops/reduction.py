@@ -267,7 +267,7 @@ class LogSoftmax(Function):
         return grad - out.exp() * grad.sum(ctx.dim, keepdim=True), None
 
 
-def _softmax_input(input: Tensor, dim: Any, dtype: Any) -> tuple[Tensor, int]:
+def _softmax_input(input: Tensor, dim: Any, dtype: Any, name: str) -> tuple[Tensor, int]:
     if dim is None:
         raise runtime_error(
             "softmax() missing the dim argument",
@@ -275,18 +275,21 @@ def _softmax_input(input: Tensor, dim: Any, dtype: Any) -> tuple[Tensor, int]:
         )
     if dtype is not None:
         input = input.to(dtype)
-    elif input._data.dtype.kind != "f":
-        raise runtime_error("\"softmax_lastdim_kernel_impl\" not implemented for 'Long'")
-    return input, normalize_dim(dim, input.ndim)
+    d = normalize_dim(dim, input.ndim)
+    if input._data.dtype.kind != "f":
+        kernel = f"{name}_lastdim_kernel_impl" if d >= input.ndim - 1 else f"{name}_kernel_impl"
+        kind = input.dtype._tensor_type.removesuffix("Tensor")
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{kind}'")
+    return input, d
 
 
 def softmax(input: Tensor, dim: Any = None, dtype: Any = None) -> Tensor:
-    input, d = _softmax_input(input, dim, dtype)
+    input, d = _softmax_input(input, dim, dtype, "softmax")
     return Softmax.apply(input, d)
 
 
 def log_softmax(input: Tensor, dim: Any = None, dtype: Any = None) -> Tensor:
-    input, d = _softmax_input(input, dim, dtype)
+    input, d = _softmax_input(input, dim, dtype, "log_softmax")
     return LogSoftmax.apply(input, d)
 
 

@@ -1,0 +1,1 @@
+"""The layer classes of ``torch.nn``."""
