@@ -3,7 +3,14 @@
 from . import functional, init
 from .module import Module
 from .modules.activation import (
-    Dropout, Flatten, LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh,
+    Dropout,
+    Flatten,
+    LeakyReLU,
+    LogSoftmax,
+    ReLU,
+    Sigmoid,
+    Softmax,
+    Tanh,
 )  # fmt: skip
 from .modules.container import ModuleDict, ModuleList, Sequential
 from .modules.linear import Identity, Linear

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from .._errors import runtime_error, value_error
 from .._tensor import Tensor
 from ..ops import loss as L

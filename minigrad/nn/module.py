@@ -256,7 +256,7 @@ class Module:
     def _cast(self, fn: Callable[[Tensor], Tensor]) -> Module:
         with no_grad():
             for m in self.modules():
-                for name, p in m._parameters.items():
+                for p in m._parameters.values():
                     if p is not None:
                         new = fn(p)
                         if new is not p:

@@ -25,8 +25,10 @@ class Optimizer:
             )
         groups = list(params)
         if not groups:
-            raise value_error("optimizer got an empty parameter list",
-                              "pass model.parameters() of a model that has parameters.")  # fmt: skip
+            raise value_error(
+                "optimizer got an empty parameter list",
+                "pass model.parameters() of a model that has parameters.",
+            )
         if not isinstance(groups[0], dict):
             groups = [{"params": groups}]
         for g in groups:
