@@ -360,13 +360,16 @@ class Function(metaclass=_FunctionMeta):
         if not cls._library and "_dirty" in ctx.__dict__:
             for t in ctx._dirty:
                 t._version.bump()
+        if type(out) is not np.ndarray and isinstance(out, np.generic):
+            out = np.asarray(out)  # numpy returns 0-dim results as scalars
         if type(out) is np.ndarray:
             t = Tensor._wrap(out)
             if cls.is_view:
                 t._become_view_of(args[0], cls, args[1:])
             return t
         if type(out) is tuple:
-            return tuple(Tensor._wrap(o) if type(o) is np.ndarray else o for o in out)
+            return tuple(Tensor._wrap(np.asarray(o)) if isinstance(o, (np.ndarray, np.generic))
+                         else o for o in out)  # fmt: skip
         return out
 
 
@@ -415,14 +418,14 @@ def _wrap_outputs(cls: type[Function], node: BackwardNode, args: tuple, raw: Any
     outs = raw if type(raw) is tuple else (raw,)
     wrapped = []
     for nr, o in enumerate(outs):
-        if type(o) is np.ndarray:
-            t = Tensor._wrap(o)
+        if isinstance(o, (np.ndarray, np.generic)):  # numpy returns 0-dim results as scalars
+            t = Tensor._wrap(np.asarray(o))
             if cls.is_view:
                 t._become_view_of(args[0], cls, args[1:])
         elif isinstance(o, Tensor):
             t = o
             if any(t is d for d in dirty):
-                _check_inplace_allowed(t)
+                _check_inplace_allowed(t, "has been")  # PyTorch's wording once forward ran
                 t._version.bump()
             elif any(t is a for a in args):
                 t = t.detach()  # an input returned unchanged becomes a new alias, as in PyTorch
@@ -452,19 +455,19 @@ def _store_saved(node: BackwardNode, outputs: list, raw_outs: tuple) -> None:
                 if t is v:
                     is_out = True
             saved.append(_SavedOutput(v) if is_out else _SavedInput(v))
-        elif type(v) is np.ndarray:
+        elif isinstance(v, (np.ndarray, np.generic)):
             for i, o in enumerate(raw_outs):
                 if o is v:
                     saved.append(_SavedOutput(outputs[i]))
                     break
             else:
-                saved.append(Tensor._wrap(v))
+                saved.append(Tensor._wrap(v) if type(v) is np.ndarray else v)
         else:
             saved.append(v)
     node._saved = saved
 
 
-def _check_inplace_allowed(t: Tensor) -> None:
+def _check_inplace_allowed(t: Tensor, leaf_verb: str = "is being") -> None:
     if t._base is not None and t._base._requires_grad and t._base.grad_fn is None:
         raise runtime_error(
             "a view of a leaf Variable that requires grad is being used in an in-place operation.",
@@ -472,7 +475,8 @@ def _check_inplace_allowed(t: Tensor) -> None:
         )
     if t._requires_grad and t._grad_fn is None and t._base is None:
         raise runtime_error(
-            "a leaf Variable that requires grad is being used in an in-place operation.", LEAF_HINT
+            f"a leaf Variable that requires grad {leaf_verb} used in an in-place operation.",
+            LEAF_HINT,
         )
 
 
