@@ -1,1 +1,9 @@
-"""Checks for the minigrad exercises and the grading command line around nbgrader."""
+"""Checks for the minigrad exercises and the grading command line around nbgrader.
+
+In a notebook: ``from autograder import check`` then ``check("mul", Mul)``.
+The teacher: ``python -m autograder grade SUBMISSIONS --course exercises --out report/``.
+"""
+
+from .checks import check
+
+__all__ = ["check"]

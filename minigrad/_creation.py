@@ -62,7 +62,9 @@ def to_array(data: Any, dtype: DType | None = None) -> np.ndarray:
     if isinstance(data, Tensor):
         arr = data._data
         return arr.astype(dtype.np if dtype else arr.dtype, copy=True)
-    if isinstance(data, str) or data is None:
+    if data is None:
+        raise runtime_error("Could not infer dtype of NoneType")
+    if isinstance(data, str):
         raise type_error(f"new(): invalid data type '{type(data).__name__}'")
     try:
         arr = np.array(_unwrap_nested(data))

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from . import _creation
 from ._device import check_device
 from ._dtypes import bool_, float32, float64, int32, int64
@@ -73,9 +75,19 @@ def _pow_(self: Tensor, exponent: Any) -> Tensor:
 
 
 def _clamp_(self: Tensor, min: Any = None, max: Any = None) -> Tensor:
-    return ip.copy_(self, un.clamp(self, min, max)) if self.requires_grad is False and (
-        isinstance(min, Tensor) or isinstance(max, Tensor)
-    ) else ip.inplace(self, un.Clamp, min, max)
+    fn, low, high = un.clamp_args(min, max)
+    if self.dtype.is_floating_point is False:
+        from ._dtypes import category, result_type
+        from ._errors import runtime_error
+        from .ops.pointwise import _C_TYPE_NAMES
+
+        res = result_type(self, *(b for b in (low, high) if b is not None))
+        if category(res) > category(self.dtype):  # clamp_'s own wording of the cast error
+            raise runtime_error(
+                f"result type {ip._TYPE_NAMES[res.name]} can't be cast to the desired output "
+                f"type {_C_TYPE_NAMES[self.dtype.name]}"
+            )
+    return ip.inplace(self, fn, low, high)
 
 
 def _uniform_(self: Tensor, a: float = 0.0, b: float = 1.0) -> Tensor:
@@ -197,9 +209,32 @@ METHODS: dict[str, Any] = {
 PROPERTIES: dict[str, Any] = {"T": sh.T_property, "mT": sh.mT}
 
 
+# Python operators return NotImplemented for operands that are not tensors or numbers, so that
+# ``x + "a"`` / ``x @ [1, 2]`` raise Python's own TypeError (``unsupported operand type(s) for
+# +: 'Tensor' and 'str'``) and ``x == "a"`` is False, exactly as with PyTorch.
+OPERATORS = {
+    "__add__", "__radd__", "__sub__", "__rsub__", "__mul__", "__rmul__", "__truediv__",
+    "__rtruediv__", "__floordiv__", "__rfloordiv__", "__mod__", "__rmod__", "__pow__",
+    "__rpow__", "__matmul__", "__rmatmul__", "__and__", "__or__", "__xor__", "__eq__", "__ne__",
+    "__lt__", "__le__", "__gt__", "__ge__", "__iadd__", "__isub__", "__imul__", "__itruediv__",
+    "__ipow__",
+}  # fmt: skip
+_OPERANDS = (Tensor, bool, int, float, np.number, np.bool_, np.ndarray)
+
+
+def _operator(fn: Any) -> Any:
+    def op(self: Tensor, other: Any) -> Any:
+        if not isinstance(other, _OPERANDS):
+            return NotImplemented
+        return fn(self, other)
+
+    op.__name__ = getattr(fn, "__name__", "op")
+    return op
+
+
 def attach() -> None:
     for name, fn in METHODS.items():
-        setattr(Tensor, name, fn)
+        setattr(Tensor, name, _operator(fn) if name in OPERATORS else fn)
     for name, fn in PROPERTIES.items():
         setattr(Tensor, name, property(fn))
     Tensor.__hash__ = lambda self: id(self)  # type: ignore[method-assign]

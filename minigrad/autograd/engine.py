@@ -95,7 +95,7 @@ def _anomaly_error(node: Node, error: BaseException) -> BaseException:
         warnings.warn(
             f"Error detected in {node.name()}. Traceback of forward call that caused the error:\n"
             + trace,
-            RuntimeWarning,
+            UserWarning,  # the category PyTorch uses
             stacklevel=3,
         )
         error.add_note(f"Forward call that created {node.name()}:\n{trace}")
@@ -195,7 +195,7 @@ def _call(node: Node, grads: list) -> tuple:
             return (None,) * len(node._next)
     elif all(g is None for g in grads):
         return (None,) * len(node._next)
-    elif any(g is None for g in grads):  # a multi-output node: unused outputs get zeros
+    elif node._materialize and any(g is None for g in grads):  # unused outputs get zeros
         grads = [g if g is not None else _zeros_like_output(node, nr)
                  for nr, g in enumerate(grads)]  # fmt: skip
     if not _Anomaly.enabled:
@@ -204,7 +204,9 @@ def _call(node: Node, grads: list) -> tuple:
         results = _call_with_anomaly_checks(node, grads)
     if node._hooks:
         for hook in node._hooks:
-            hook(results, tuple(grads))
+            new = hook(results, tuple(grads))
+            if new is not None:  # a post-hook may replace the gradients passed on
+                results = tuple(new)
     return results
 
 

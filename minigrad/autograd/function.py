@@ -14,6 +14,7 @@ reads. Every operation in minigrad, from ``+`` to ``softmax``, is such a Functio
 from __future__ import annotations
 
 import itertools
+import os
 import re
 import traceback
 import weakref
@@ -28,6 +29,7 @@ from . import anomaly_mode
 from .grad_mode import _State
 
 _sequence = itertools.count()
+_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
 
 FREED_MESSAGE = (
     "Trying to backward through the graph a second time (or directly access saved tensors after "
@@ -55,6 +57,7 @@ class Node:
     # rarely set: class-level defaults keep node creation cheap
     _saved: list[Any] | None = ()
     _num_outputs = 1
+    _materialize = True  # False after ctx.set_materialize_grads(False): unused outputs get None
     _tensor_pre_hooks: dict[int, list[Callable]] | None = None
     _retained: dict[int, weakref.ref] | None = None
     _hooks: list[Callable] | None = None
@@ -86,7 +89,8 @@ class Node:
         return self._metadata
 
     def register_hook(self, hook: Callable) -> _RemovableHandle:
-        """``hook(grad_inputs, grad_outputs)`` runs after this node's backward."""
+        """``hook(grad_inputs, grad_outputs)`` runs after this node's backward; a returned tuple
+        replaces ``grad_inputs``."""
         if self._hooks is None:
             self._hooks = []
         return _RemovableHandle(self._hooks, hook)
@@ -394,7 +398,7 @@ def _record(cls: type[Function], args: tuple) -> Any:
     if cls.inputs is None:
         node._arg_is_tensor = tuple(isinstance(a, Tensor) for a in args)
     if anomaly_mode._Anomaly.enabled:
-        node._trace = traceback.format_stack()[:-3]
+        node._trace = _forward_trace()
     _State.enabled = False
     try:
         raw = cls.forward(node, *args)
@@ -410,6 +414,15 @@ def _record(cls: type[Function], args: tuple) -> Any:
             _store_saved(node, [t], (raw,))
         return t
     return _wrap_outputs(cls, node, args, raw)
+
+
+def _forward_trace() -> list[str]:
+    """The stack that led to this forward, ending at the caller's line: minigrad's own frames
+    at the end are dropped, however many there are (``x.sqrt()``, ``F.mse_loss``, ``Fn.apply``)."""
+    stack = traceback.extract_stack()
+    while stack and stack[-1].filename.startswith(_PACKAGE_DIR):
+        stack.pop()
+    return traceback.format_list(stack)
 
 
 def _wrap_outputs(cls: type[Function], node: BackwardNode, args: tuple, raw: Any) -> Any:

@@ -8,6 +8,7 @@ a wrong softmax backward.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -35,16 +36,16 @@ def _numerical_jacobians(fn: Callable, inputs: tuple, eps: float) -> list[list[n
     for i, t in enumerate(inputs):
         if not _differentiable(t):
             continue
-        flat = t._data.reshape(-1)  # a view: perturb in place, restore after
-        for k in range(flat.size):
-            orig = flat[k]
-            flat[k] = orig + eps
+        data = t._data  # perturbed in place, element by element (any strides), then restored
+        for k, idx in enumerate(np.ndindex(data.shape)):
+            orig = data[idx]
+            data[idx] = orig + eps
             with no_grad():
                 plus = [o._data.astype(np.float64).ravel().copy() for o in _outs(fn, inputs)]
-            flat[k] = orig - eps
+            data[idx] = orig - eps
             with no_grad():
                 minus = [o._data.astype(np.float64).ravel().copy() for o in _outs(fn, inputs)]
-            flat[k] = orig
+            data[idx] = orig
             for j in range(len(outs)):
                 jac[i][j][k] = (plus[j] - minus[j]) / (2 * eps)
     return jac
@@ -94,14 +95,12 @@ def gradcheck(
     for a meaningful check (the check warns and compares anyway).
     """
     inputs = _as_tuple(inputs)
-    for t in inputs:
+    for i, t in enumerate(inputs):
         if _differentiable(t) and t.dtype.name != "float64":
-            import warnings
-
             warnings.warn(
-                "Input #0 requires gradient and is not a double precision floating point. This "
-                "check will likely fail if all the inputs are not of double precision floating "
-                "point. ",
+                f"Input #{i} requires gradient and is not a double precision floating point or "
+                "complex. This check will likely fail if all the inputs are not of double "
+                "precision floating point or complex. ",
                 UserWarning,
                 stacklevel=2,
             )
@@ -137,11 +136,9 @@ def gradgradcheck(
 ) -> bool:
     """gradcheck of the first derivative (computed with ``create_graph=True``)."""
     inputs = _as_tuple(inputs)
-    diff = [t for t in inputs if _differentiable(t)]
     rng = np.random.default_rng(seed)
-    if grad_outputs is None:
-        with no_grad():
-            outs = _outs(func, inputs)
+    if grad_outputs is None:  # one random upstream gradient per differentiable output
+        outs = [o for o in _outs(func, inputs) if o.requires_grad]
         grad_outputs = [Tensor._wrap(rng.standard_normal(o.shape).astype(o._data.dtype))
                         for o in outs]  # fmt: skip
         for g in grad_outputs:
@@ -157,6 +154,5 @@ def gradgradcheck(
             return autograd_grad(outs, d_ins, list(gos)[: len(outs)], create_graph=True,
                                  allow_unused=True, materialize_grads=True)  # fmt: skip
 
-    del diff
     return gradcheck(first_derivative, (*inputs, *grad_outputs), eps=eps, atol=atol, rtol=rtol,
                      raise_exception=raise_exception)  # fmt: skip

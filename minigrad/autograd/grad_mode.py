@@ -16,6 +16,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 class _State:
     enabled = True
+    inference = False
 
 
 def is_grad_enabled() -> bool:
@@ -23,13 +24,17 @@ def is_grad_enabled() -> bool:
 
 
 def is_inference_mode_enabled() -> bool:
-    return _Mode._inference_depth > 0
+    return _State.inference
 
 
 class _Mode:
     """Base of the grad-mode context managers; subclasses say which state they set."""
 
-    _inference_depth = 0
+    def __new__(cls, *args: Any) -> Any:
+        """``@no_grad`` without parentheses decorates too, as in PyTorch 2."""
+        if args and callable(args[0]):
+            return cls()(args[0])
+        return super().__new__(cls)
 
     def __init__(self, mode: bool) -> None:
         self.mode = mode
@@ -100,14 +105,16 @@ class inference_mode(_Mode):
 
     def __init__(self, mode: bool = True) -> None:
         super().__init__(not mode)
-        self._inference = mode
+        self._inference = bool(mode)
+        self._prev_inference: list[bool] = []
 
     def __enter__(self) -> None:
         super().__enter__()
-        _Mode._inference_depth += self._inference
+        self._prev_inference.append(_State.inference)
+        _State.inference = self._inference  # inference_mode(False) switches it off inside
 
     def __exit__(self, *exc: object) -> None:
-        _Mode._inference_depth -= self._inference
+        _State.inference = self._prev_inference.pop()
         super().__exit__(*exc)
 
     def clone(self) -> _Mode:

@@ -15,13 +15,18 @@ from .._tensor import Tensor
 
 def _finish(x: np.ndarray, y: np.ndarray, noise: float, rng: np.random.Generator,
             shuffle: bool = True) -> tuple[Tensor, Tensor]:  # fmt: skip
-    if noise < 0:
-        raise value_error(f"noise must be >= 0, got {noise}")
+    _check_nonnegative("noise", noise)
     x = x + rng.normal(0.0, noise, x.shape) if noise else x
     if shuffle:
         order = rng.permutation(len(x))
         x, y = x[order], y[order]
     return Tensor._wrap(x.astype(np.float32)), Tensor._wrap(y.astype(np.int64))
+
+
+def _check_nonnegative(name: str, value: float) -> None:
+    """A negative spread is a mistake, not numpy's ``scale < 0`` from deep inside."""
+    if value < 0:
+        raise value_error(f"{name} must be >= 0, got {value}")
 
 
 def _check_n(n: int, classes: int = 1) -> None:
@@ -62,6 +67,7 @@ def make_spiral(n: int = 300, classes: int = 2, noise: float = 0.2, turns: float
                 seed: int | None = None) -> tuple[Tensor, Tensor]:  # fmt: skip
     """``classes`` interleaved spiral arms (the CS231n / Playground spiral)."""
     _check_n(n, classes)
+    _check_nonnegative("noise", noise)
     rng = np.random.default_rng(seed)
     xs, ys = [], []
     for k in range(classes):
@@ -88,6 +94,7 @@ def make_gaussians(n: int = 200, centers: int = 2, spread: float = 0.5, radius: 
                    seed: int | None = None) -> tuple[Tensor, Tensor]:  # fmt: skip
     """``centers`` Gaussian blobs on a circle: linearly separable when there are two."""
     _check_n(n, centers)
+    _check_nonnegative("spread", spread)
     rng = np.random.default_rng(seed)
     labels = np.arange(n) % centers
     angles = 2 * np.pi * labels / centers

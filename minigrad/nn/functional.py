@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import math
+
 from .._errors import runtime_error, value_error
 from .._tensor import Tensor
+from ..ops import linalg
 from ..ops import loss as L
-from ..ops.linalg import linear
 from ..ops.reduction import log_softmax, softmax
 from ..ops.unary import leaky_relu, relu, sigmoid, tanh
 
@@ -14,6 +16,46 @@ __all__ = [
     "l1_loss", "leaky_relu", "linear", "log_softmax", "mse_loss", "nll_loss", "one_hot", "relu",
     "sigmoid", "softmax", "tanh",
 ]  # fmt: skip
+
+
+_C_NAMES = {"float32": "float", "float64": "double", "int64": "long int", "int32": "int",
+            "bool": "bool"}  # fmt: skip
+
+
+def _type_name(t: Tensor) -> str:
+    """PyTorch's scalar type name in messages: Float, Double, Long, Int, Bool."""
+    return t.dtype._tensor_type.removesuffix("Tensor")
+
+
+def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
+    """``input @ weight.T + bias``, with PyTorch's checks in PyTorch's order (with a bias the
+    dtypes are checked before the shapes, without one after)."""
+    if input.ndim == 0 or weight.ndim == 0:
+        raise runtime_error(
+            "both arguments to linear need to be at least 1D, but they are "
+            f"{input.ndim}D and {weight.ndim}D"
+        )
+    same_dtype = input._data.dtype == weight._data.dtype
+    if bias is not None and not same_dtype:
+        raise runtime_error(
+            f"mat1 and mat2 must have the same dtype, but got {_type_name(input)} and "
+            f"{_type_name(weight)}",
+            "convert the input with x.float() (or the layer with .double()).",
+        )
+    if weight.ndim == 2 and input.shape[-1] != weight.shape[1]:
+        rows = math.prod(input.shape[:-1])
+        raise runtime_error(
+            f"mat1 and mat2 shapes cannot be multiplied ({rows}x{input.shape[-1]} and "
+            f"{weight.shape[1]}x{weight.shape[0]})",
+            f"this layer expects inputs whose last dimension is {weight.shape[1]}.",
+        )
+    if not same_dtype:
+        raise runtime_error(
+            "expected m1 and m2 to have the same dtype, but got: "
+            f"{_C_NAMES[input.dtype.name]} != {_C_NAMES[weight.dtype.name]}",
+            "convert the input with x.float() (or the layer with .double()).",
+        )
+    return linalg.linear(input, weight, bias)
 
 
 def mse_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
@@ -51,37 +93,77 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor,
 
 def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None,
              ignore_index: int = -100, reduction: str = "mean") -> Tensor:  # fmt: skip
-    if target._data.dtype.kind not in "iu":
+    _check_nll_args(input, target, weight)
+    return L.NllLoss.apply(input, target, weight, ignore_index, L.check_reduction(reduction))
+
+
+def _check_nll_args(input: Tensor, target: Tensor, weight: Tensor | None) -> None:
+    """PyTorch's argument checks for class-index targets, in PyTorch's order (so that the same
+    mistake gets the same message)."""
+    if input.ndim < 1:
+        raise value_error(f"Expected 1 or more dimensions (got {input.ndim})")
+    n_t = target.shape[0] if target.ndim else 0
+    if input.ndim != 1 and input.shape[0] != n_t:
+        raise value_error(f"Expected input batch_size ({input.shape[0]}) to match target "
+                          f"batch_size ({n_t}).")  # fmt: skip
+    if input.ndim <= 2 and target.ndim > 1:
+        raise runtime_error("0D or 1D target tensor expected, multi-target not supported")
+    expected = [input.shape[0], *input.shape[2:]]
+    if input.ndim > 2 and list(target.shape) != expected:
+        raise runtime_error(f"Expected target size {expected}, got {list(target.shape)}")
+    if target.dtype.name != "int64":
         raise runtime_error(
-            f"expected scalar type Long but found {target.dtype.name.capitalize()}",
+            f"expected target dtype to be Long or Byte, but got {_type_name(target)}",
             "class targets are integer indices: use target.long().",
         )
-    n_in = input.shape[0] if input.ndim > 1 else 1
-    n_t = target.shape[0] if target.ndim else 1
-    if n_in != n_t:
-        raise value_error(f"Expected input batch_size ({n_in}) to match target batch_size ({n_t}).")
-    return L.NllLoss.apply(input, target, weight, ignore_index, L.check_reduction(reduction))
+    if input.ndim == 1 and target.ndim == 1 and target.shape[0] != 1:
+        raise value_error(
+            f"For 1D input, 1D target must have size 1, but got target size: {target.shape[0]}"
+        )
+    if weight is None:
+        return
+    n_classes = input.shape[1] if input.ndim > 1 else input.shape[0]
+    if weight.ndim != 1 or weight.shape[0] != n_classes:
+        raise runtime_error(
+            f"weight tensor should be defined either for all {n_classes} classes or no classes "
+            f"but got weight tensor of shape: {list(weight.shape)}"
+            if input.ndim <= 2 else "weight tensor should be defined either for all or no classes"
+        )  # fmt: skip
+    if weight.dtype != input.dtype:
+        raise runtime_error(
+            f"expected scalar type {_type_name(input)} but found {_type_name(weight)}"
+        )
 
 
 def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
                   ignore_index: int = -100, reduction: str = "mean",
                   label_smoothing: float = 0.0) -> Tensor:  # fmt: skip
-    """log_softmax over the class dim, then NLL; targets are class indices or probabilities."""
+    """log_softmax over the class dim, then NLL. As in PyTorch, a target of the input's shape
+    holds class probabilities; any other target holds class indices."""
     dim = 1 if input.ndim > 1 else 0
-    logp = log_softmax(input, dim)
-    if target.is_floating_point():  # class probabilities
-        if target.shape != input.shape:
+    if target.shape == input.shape:
+        if not target.is_floating_point():
             raise runtime_error(
-                f"Expected floating point type target to have the same shape as input "
-                f"{list(input.shape)} but got {list(target.shape)}"
+                "Expected floating point type for target with class probabilities, got "
+                + _type_name(target)
             )
-        t = target if weight is None else target * weight
-        losses = -(logp * t).sum(dim)
+        if ignore_index >= 0:
+            raise runtime_error("ignore_index is not supported for floating point target")
         r = L.check_reduction(reduction)
-        return losses if r == "none" else losses.sum() if r == "sum" else losses.mean()
+        if label_smoothing:
+            raise NotImplementedError("label_smoothing is not supported by minigrad")
+        t = target
+        if weight is not None:
+            t = target * weight.view(-1, *[1] * (input.ndim - dim - 1))
+        weighted = log_softmax(input, dim) * t
+        if r == "none":
+            return -weighted.sum(dim)
+        if r == "sum":
+            return -weighted.sum()
+        return -weighted.sum() / (input.numel() // input.shape[dim])
     if label_smoothing:
         raise NotImplementedError("label_smoothing is not supported by minigrad")
-    return nll_loss(logp, target, weight, ignore_index, reduction)
+    return nll_loss(log_softmax(input, dim), target, weight, ignore_index, reduction)
 
 
 def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:

@@ -167,7 +167,7 @@ class Pow(Function):
     def backward(ctx: Any, grad: Tensor) -> tuple:
         a, exponent = ctx.saved_tensors
         if exponent == 0:
-            return grad * 0, None
+            return Tensor._wrap(np.zeros_like(grad._data)), None  # +0, as PyTorch
         return grad * exponent * a ** (exponent - 1), None
 
 
@@ -262,7 +262,9 @@ def div(input: Any, other: Any, *, rounding_mode: str | None = None) -> Tensor:
         q = Div.apply(input, other).detach()
         out = Tensor._wrap(np.trunc(q._data))
         return out.to(_result_dtype(input, other))
-    raise ValueError(
+    from .._errors import runtime_error
+
+    raise runtime_error(
         f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
         f"'{rounding_mode}'"
     )
@@ -312,13 +314,15 @@ def rfloordiv(input: Tensor, other: Any) -> Tensor:
 
 
 class Remainder(Function):
-    node_name, inputs = "RemainderBackward0", 2
+    """``tensor % tensor`` (``x % 2``, with a number, is RemainderScalar)."""
+
+    node_name, inputs = "RemainderBackward1", 2
 
     @staticmethod
     def forward(ctx: Any, a: Any, b: Any) -> np.ndarray:
         ctx.save_for_backward(a, b)
         with np.errstate(divide="ignore", invalid="ignore"):
-            return binary(np.remainder, a, b)
+            return binary(_remainder, a, b)
 
     @staticmethod
     def backward(ctx: Any, grad: Tensor) -> tuple:
@@ -327,8 +331,23 @@ class Remainder(Function):
         return grad, (-grad * floor_divide(a, b)) if need_b else None
 
 
+def _remainder(x: Any, y: Any) -> Any:
+    """PyTorch's float remainder: fmod, shifted by y when the signs differ, so an exact zero
+    keeps x's sign (``-1.5 % 0.5`` is -0.); numpy's takes y's sign."""
+    m = np.fmod(x, y)
+    if np.asarray(m).dtype.kind != "f":
+        return np.remainder(x, y)
+    return np.where((m != 0) & ((np.asarray(y) < 0) != (m < 0)), m + y, m)
+
+
+class RemainderScalar(Remainder):
+    node_name = "RemainderBackward0"
+
+
 def remainder(input: Any, other: Any) -> Tensor:
-    return Remainder.apply(input, as_tensor_arg(other))
+    other = as_tensor_arg(other)
+    fn = Remainder if isinstance(other, Tensor) else RemainderScalar
+    return fn.apply(input, other)
 
 
 def rmod(input: Tensor, other: Any) -> Tensor:

@@ -51,6 +51,35 @@ class Select(Function):
         return Scatter.apply(grad, ctx.shape, ctx.key), None, None
 
 
+class Unbind(Select):
+    """``unbind``'s outputs: ``select`` views under PyTorch's node name. (PyTorch makes one node
+    with an output per slice, minigrad one node per slice; ``split`` likewise.)"""
+
+    node_name = "UnbindBackward0"
+    multi_output_view = "Unbind"  # see inplace.check_multi_output_view
+
+
+class SplitPiece(Function):
+    """Output ``i`` of ``split``: the view ``x`` narrowed to ``sl`` along ``dim``."""
+
+    node_name, inputs, is_view = "SplitBackward0", 1, True
+    multi_output_view = "Split"
+
+    @staticmethod
+    def forward(ctx: Any, x: Tensor, dim: int, sl: slice, i: int) -> np.ndarray:
+        ctx.shape, ctx.key = x._data.shape, (slice(None),) * dim + (sl, Ellipsis)
+        return x._data[ctx.key]
+
+    @staticmethod
+    def backward(ctx: Any, grad: Tensor) -> tuple:
+        return Scatter.apply(grad, ctx.shape, ctx.key), None, None, None
+
+
+class SplitWithSizesPiece(SplitPiece):
+    node_name = "SplitWithSizesBackward0"
+    multi_output_view = "SplitWithSizes"
+
+
 class Slice(Function):
     node_name, inputs, is_view = "SliceBackward0", 1, True
 
@@ -75,6 +104,10 @@ class Index(Function):
     @staticmethod
     def backward(ctx: Any, grad: Tensor) -> tuple:
         return Scatter.apply(grad, ctx.shape, ctx.key), None
+
+
+class IndexSelect(Index):
+    node_name = "IndexSelectBackward0"
 
 
 def _is_advanced(key: Any) -> bool:
@@ -163,6 +196,11 @@ def getitem(x: Tensor, key: Any) -> Tensor:
     if any(isinstance(k, np.ndarray) for k in items):
         return Index.apply(x, _advanced_key(x, items))
     if sum(_consumes(k) for k in items if k is not Ellipsis) > x.ndim:
+        if x.ndim == 0 and any(isinstance(k, int) and not isinstance(k, bool) for k in items):
+            raise index_error(
+                "invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
+                "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number"
+            )
         raise index_error(f"too many indices for tensor of dimension {x.ndim}")
     if sum(k is Ellipsis for k in items) > 1:
         raise index_error("an index can only have a single ellipsis ('...')")
@@ -191,16 +229,32 @@ def getitem(x: Tensor, key: Any) -> Tensor:
 
 def select(input: Tensor, dim: int, index: int) -> Tensor:
     d = normalize_dim(dim, input.ndim)
-    return Select.apply(input, d, _check_index(index, d, input.shape[d]))
+    size = input.shape[d]
+    if not -size <= index < size:
+        raise index_error(
+            f"select(): index {index} out of range for tensor of size {list(input.shape)} at "
+            f"dimension {d}"
+        )
+    return Select.apply(input, d, index % size)
 
 
 def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
     d = normalize_dim(dim, input.ndim)
-    return Index.apply(input, (slice(None),) * d + (index._data,))
+    idx = index._data
+    if idx.dtype not in (np.int64, np.int32):
+        raise runtime_error("index_select(): Expected dtype int32 or int64 for index")
+    if idx.size and (idx.min() < -input.shape[d] or idx.max() >= input.shape[d]):
+        raise index_error("index out of range in self")
+    return IndexSelect.apply(input, (slice(None),) * d + (idx,))
 
 
 def narrow(input: Tensor, dim: int, start: int, length: int) -> Tensor:
     d = normalize_dim(dim, input.ndim)
+    size = input.shape[d]
+    if start < 0:
+        start += size
+    if start + length > size:
+        raise runtime_error(f"start ({start}) + length ({length}) exceeds dimension size ({size}).")
     return Slice.apply(input, d, slice(start, start + length))
 
 
@@ -224,9 +278,11 @@ class IndexPut(Function):
 
     @staticmethod
     def backward(ctx: Any, grad: Tensor) -> tuple:
-        keep = np.ones(grad.shape, grad._data.dtype)
-        keep[ctx.key] = 0
-        return grad * Tensor._wrap(keep), Index.apply(grad, ctx.key), None
+        from .pointwise import keep_grad
+
+        keep = np.ones(grad.shape, bool)
+        keep[ctx.key] = False
+        return keep_grad(grad, keep), Index.apply(grad, ctx.key), None
 
 
 def _raw(v: Any) -> Any:
@@ -238,11 +294,20 @@ def setitem(x: Tensor, key: Any, value: Any) -> None:
     from .inplace import copy_, inplace
 
     if not isinstance(value, (Tensor, int, float, bool, np.number, np.bool_)):
-        from .._creation import tensor
+        from .._errors import type_error
 
-        value = tensor(value, dtype=x.dtype)
+        kind = ("numpy." if isinstance(value, np.ndarray) else "") + type(value).__name__
+        raise type_error(
+            f"can't assign a {kind} to a minigrad.{x.dtype._tensor_type}",
+            "wrap the values first: x[key] = minigrad.tensor(values).",
+        )
     items = _normalize_key(x, key)
     if any(isinstance(k, np.ndarray) for k in items):
         inplace(x, IndexPut, value, _advanced_key(x, items), allow_cast=True)
-    else:
-        copy_(getitem(x, key), value)
+        return
+    view = getitem(x, key)
+    if isinstance(value, Tensor) and value.shape != view.shape:
+        from .shape import expand
+
+        expand(Tensor._wrap(value._data), view.shape)  # PyTorch's error if it does not fit
+    copy_(view, value)

@@ -39,12 +39,36 @@ def inplace(self: Tensor, fn: type[Function], *args: Any, allow_cast: bool = Fal
         self.requires_grad or any(isinstance(a, Tensor) and a.requires_grad for a in args)
     ):
         _check_inplace_allowed(self)
+        _check_multi_output_view(self)
         out = fn.apply(_snapshot(self), *args)
         _write(self, out._data, allow_cast)
         _rebase_history(self, out)
     else:
         _write(self, fn.forward(FunctionCtx(), self, *args), allow_cast)
     return self
+
+
+def _check_multi_output_view(t: Tensor) -> None:
+    """Views made by split/chunk/unbind (or views of them) may not be changed in place while
+    a graph is recorded (PyTorch's rule: their shared history could not be rewritten)."""
+    chain = t._view_chain
+    if not chain:
+        return
+    for fn, _ in chain:
+        if getattr(fn, "multi_output_view", None):
+            last, last_params = chain[-1]
+            name = getattr(last, "multi_output_view", None)
+            nr = 0
+            if name:
+                nr = last_params[-1] if name != "Unbind" else last_params[1]
+            else:
+                name = last.node_name.removesuffix("Backward0")
+            raise runtime_error(
+                f"Output {nr} of {name} is a view and is being modified inplace. This view is the "
+                "output of a function that returns multiple views. Such functions do not allow "
+                "the output views to be modified inplace. You should replace the inplace "
+                "operation by an out-of-place one."
+            )
 
 
 def _snapshot(t: Tensor) -> Tensor:
@@ -117,10 +141,12 @@ class CopySlices(Function):
     @staticmethod
     def backward(ctx: Any, grad: Tensor) -> tuple:
         ctx.saved_tensors  # noqa: B018 - raises if the graph was freed
-        outside = np.ones(grad.shape, grad._data.dtype)
-        replay_view(Tensor._wrap(outside), ctx.chain)._data[...] = 0
+        from .pointwise import keep_grad
+
+        outside = np.ones(grad.shape, bool)
+        replay_view(Tensor._wrap(outside), ctx.chain)._data[...] = False
         grad_value = replay_view(grad, ctx.chain, record=_State.enabled)
-        return grad * Tensor._wrap(outside), grad_value, None
+        return keep_grad(grad, outside), grad_value, None
 
 
 class Copy(Function):
@@ -140,7 +166,9 @@ class Copy(Function):
 
     @staticmethod
     def backward(ctx: Any, grad: Tensor) -> tuple:
-        return None, grad
+        # the overwritten values get a zero gradient (PyTorch: a materialised zero tensor)
+        old = Tensor._wrap(np.zeros_like(grad._data)) if ctx.needs_input_grad[0] else None
+        return old, grad
 
 
 def copy_(self: Tensor, src: Any, non_blocking: bool = False) -> Tensor:
@@ -148,7 +176,9 @@ def copy_(self: Tensor, src: Any, non_blocking: bool = False) -> Tensor:
 
 
 class Fill(Function):
-    node_name, inputs = "FillBackward0", 1
+    """``fill_(number)``; ``fill_(0-dim tensor)`` is FillTensor."""
+
+    node_name, inputs = "FillBackward2", 1
 
     @staticmethod
     def forward(ctx: Any, x: Tensor, value: Any) -> np.ndarray:
@@ -157,7 +187,13 @@ class Fill(Function):
 
     @staticmethod
     def backward(ctx: Any, grad: Tensor) -> tuple:
-        return None, grad.sum() if ctx.needs_input_grad[1] else None
+        # the overwritten values get a zero gradient (PyTorch: a materialised zero tensor)
+        old = Tensor._wrap(np.zeros_like(grad._data)) if ctx.needs_input_grad[0] else None
+        return old, grad.sum() if ctx.needs_input_grad[1:2] == (True,) else None
+
+
+class FillTensor(Fill):
+    node_name, inputs = "FillBackward3", 2
 
 
 class Zero(Fill):
@@ -170,7 +206,7 @@ def fill_(self: Tensor, value: Any) -> Tensor:
             "fill_ only supports 0-dimension value tensor but got tensor with "
             f"{value.ndim} dimensions."
         )
-    return inplace(self, Fill, value, allow_cast=True)
+    return inplace(self, FillTensor if isinstance(value, Tensor) else Fill, value, allow_cast=True)
 
 
 def zero_(self: Tensor) -> Tensor:

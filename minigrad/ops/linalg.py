@@ -51,9 +51,11 @@ class Mm(Function):
                 "for A @ B the number of columns of A must equal the number of rows of B.",
             )
         if a._data.dtype != b._data.dtype:
+            from .pointwise import _C_TYPE_NAMES as names
+
             raise runtime_error(
-                f"expected m1 and m2 to have the same dtype, but got: {a.dtype.name} != "
-                f"{b.dtype.name}"
+                f"expected m1 and m2 to have the same dtype, but got: {names[a.dtype.name]} != "
+                f"{names[b.dtype.name]}"
             )
         need_a, need_b = ctx.needs_input_grad or (False, False)
         ctx.save_for_backward(a if need_b else None, b if need_a else None)
@@ -174,6 +176,11 @@ def bmm(input: Tensor, mat2: Tensor) -> Tensor:
         raise runtime_error("batch1 must be a 3D tensor")
     if mat2.ndim != 3:
         raise runtime_error("batch2 must be a 3D tensor")
+    if mat2.shape[:2] != (input.shape[0], input.shape[2]):
+        raise runtime_error(
+            "Expected size for first two dimensions of batch2 tensor to be: "
+            f"[{input.shape[0]}, {input.shape[2]}] but got: [{mat2.shape[0]}, {mat2.shape[1]}]."
+        )
     return BatchedMatmul.apply(input, mat2)
 
 
@@ -196,7 +203,9 @@ def matmul(input: Tensor, other: Tensor) -> Tensor:
                 f"mat1 and mat2 shapes cannot be multiplied (1x{input.shape[0]} and "
                 f"{other.shape[0]}x{other.shape[1]})"
             )
-        return Mm.apply(input.unsqueeze(0), other).squeeze(0)
+        from .shape import SqueezeInplaceDim  # PyTorch: unsqueeze(0).mm(other).squeeze_(0)
+
+        return SqueezeInplaceDim.apply(Mm.apply(input.unsqueeze(0), other), (0,))
     a = input.unsqueeze(0) if da == 1 else input
     b = other.unsqueeze(-1) if db == 1 else other
     if a.shape[-1] != b.shape[-2]:

@@ -95,13 +95,20 @@ class BinaryCrossEntropy(Function):
 
     @staticmethod
     def backward(ctx: Any, grad: Tensor) -> tuple:
+        """d/dx = (x - y) / (x (1 - x)); the loss is linear in the target (soft targets can be
+        learned): d/dy = -logit(x) = log(1 - x) - log(x), unclamped as in PyTorch."""
         x, y = ctx.saved_tensors
-        eps = 1e-12  # PyTorch's EPSILON in binary_cross_entropy_backward
-        local = (x - y) / (x * (1 - x)).clamp(min=eps)
+        need_x, need_y = ctx.needs_input_grad[:2]
+        g = _scale(grad, x.shape, ctx.reduction, ctx.count)
         if ctx.w is not None:
-            local = local * Tensor._wrap(ctx.w)
-        g = _scale(grad, x.shape, ctx.reduction, ctx.count) * local
-        return g, None, None, None
+            g = g * Tensor._wrap(ctx.w)
+        gx = gy = None
+        if need_x:
+            eps = 1e-12  # PyTorch's EPSILON in binary_cross_entropy_backward
+            gx = g * ((x - y) / (x * (1 - x)).clamp(min=eps))
+        if need_y:
+            gy = g * ((1 - x).log() - x.log())
+        return gx, gy, None, None
 
 
 class BinaryCrossEntropyWithLogits(Function):
@@ -124,15 +131,25 @@ class BinaryCrossEntropyWithLogits(Function):
 
     @staticmethod
     def backward(ctx: Any, grad: Tensor) -> tuple:
+        """d/dx = (pw y + 1 - y) sigmoid(x) - pw y. The loss is linear in the target (soft
+        targets can be learned): d/dy = -(pw log sigmoid(x) - log(1 - sigmoid(x)))
+        = -x - (pw - 1) log sigmoid(x)."""
         x, y = ctx.saved_tensors
-        s = x.sigmoid()
-        if ctx.pw is None:
-            local = s - y
-        else:
-            local = (ctx.pw * y + 1 - y) * s - ctx.pw * y
+        need_x, need_y = ctx.needs_input_grad[:2]
+        g = _scale(grad, x.shape, ctx.reduction, ctx.count)
         if ctx.w is not None:
-            local = local * Tensor._wrap(ctx.w)
-        return _scale(grad, x.shape, ctx.reduction, ctx.count) * local, None, None, None, None
+            g = g * Tensor._wrap(ctx.w)
+        pw = 1 if ctx.pw is None else ctx.pw
+        gx = gy = None
+        if need_x:
+            s = x.sigmoid()
+            gx = g * (s - y if ctx.pw is None else (pw * y + 1 - y) * s - pw * y)
+        if need_y:
+            local = -x
+            if ctx.pw is not None:  # log sigmoid(x) = min(x, 0) - log1p(exp(-|x|)), stably
+                local = local - (pw - 1) * (x.clamp(max=0) - (-x.abs()).exp().log1p())
+            gy = g * local
+        return gx, gy, None, None, None
 
 
 class NllLoss(Function):

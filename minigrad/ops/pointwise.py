@@ -109,8 +109,8 @@ class Where(Function):
     @staticmethod
     def backward(ctx: Any, grad: Tensor) -> tuple:
         (cond,) = ctx.saved_tensors
-        zero = grad * 0
-        return None, where(cond, grad, zero), where(cond, zero, grad)
+        keep = np.broadcast_to(cond._data, grad.shape)
+        return None, keep_grad(grad, keep), keep_grad(grad, ~keep)
 
 
 def _promote_pair(a: Any, b: Any) -> tuple[Any, Any]:
@@ -127,7 +127,7 @@ def where(condition: Tensor, input: Any = None, other: Any = None) -> Any:
     if condition._data.dtype != np.bool_:
         raise runtime_error(
             f"where expected condition to be a boolean tensor, but got a tensor with dtype "
-            f"{condition.dtype.name.capitalize()}"
+            f"{condition.dtype._tensor_type.removesuffix('Tensor')}"
         )
     return Where.apply(condition, as_tensor_arg(input), as_tensor_arg(other))
 
@@ -148,8 +148,10 @@ class Maximum(Function):
         a, b = ctx.saved_tensors
         x, y = np.broadcast_arrays(a._data, b._data)
         wins = cls._pick(x, y) == x
-        share = np.where(x == y, 0.5, np.where(wins, 1.0, 0.0)).astype(grad._data.dtype)
-        return grad * Tensor._wrap(share), grad * Tensor._wrap(1 - share)
+        tie = x == y
+        half = Tensor._wrap(np.where(tie, 0.5, 1.0).astype(grad._data.dtype))
+        g = grad * half if tie.any() else grad
+        return keep_grad(g, wins | tie), keep_grad(g, ~wins | tie)
 
 
 class Minimum(Maximum):
@@ -176,14 +178,26 @@ class MaskedFill(Function):
     @staticmethod
     def backward(ctx: Any, grad: Tensor) -> tuple:
         (mask,) = ctx.saved_tensors
-        keep = Tensor._wrap(~np.broadcast_to(mask._data, grad.shape))
-        return grad * keep, None, None
+        return keep_grad(grad, ~np.broadcast_to(mask._data, grad.shape)), None, None
+
+
+def keep_grad(grad: Tensor, keep: np.ndarray) -> Tensor:
+    """``grad`` where ``keep`` holds, +0 elsewhere. ``grad * keep`` would leave -0 under negative
+    gradients (printed ``-0.``); PyTorch's masked backward formulas (relu, clamp, where, max,
+    masked_fill, index_put ...) use ``where`` and never do. Differentiable in ``grad``."""
+    if keep.all():
+        return grad
+    return MaskedFill.apply(grad, Tensor._wrap(~np.broadcast_to(keep, grad.shape)), 0.0)
+
+
+_C_TYPE_NAMES = {"float32": "float", "float64": "double", "int64": "long int", "int32": "int",
+                 "bool": "bool"}  # fmt: skip
 
 
 def masked_fill(input: Tensor, mask: Tensor, value: Any) -> Tensor:
     if mask._data.dtype != np.bool_:
         raise runtime_error(
             f"masked_fill_ only supports boolean masks, but got mask with dtype "
-            f"{mask.dtype.name}"
+            f"{_C_TYPE_NAMES[mask.dtype.name]}"
         )
     return MaskedFill.apply(input, mask, value)

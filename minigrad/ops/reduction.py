@@ -25,8 +25,9 @@ def dims_of(dim: Any, ndim: int) -> tuple[int, ...]:
         out = tuple(normalize_dim(d, ndim) for d in dim)
         if len(set(out)) != len(out):
             raise runtime_error(f"dim {out[0]} appears multiple times in the list of dims")
-        return tuple(sorted(out))
-    return (normalize_dim(dim, ndim),)
+        return tuple(sorted(out)) if ndim else ()
+    d = normalize_dim(dim, ndim)
+    return (d,) if ndim else ()  # a 0-dim tensor accepts dim 0 / -1 and has nothing to reduce
 
 
 def _expand_back(grad: Tensor, shape: tuple[int, ...], dims: tuple[int, ...],
@@ -122,9 +123,11 @@ class MaxAll(Function):
     @staticmethod
     def backward(ctx: Any, grad: Tensor) -> Tensor:
         x, out = ctx.saved_tensors
+        from .pointwise import keep_grad
+
         winners = x._data == out._data
-        share = (winners / winners.sum()).astype(grad._data.dtype)
-        return grad * Tensor._wrap(share)
+        n = int(winners.sum())
+        return keep_grad((grad / n if n > 1 else grad).expand(x.shape), winners)
 
 
 class MinAll(MaxAll):
@@ -141,16 +144,22 @@ class MaxDim(Function):
     def forward(ctx: Any, x: Tensor, dim: int, keepdim: bool, idx: np.ndarray) -> np.ndarray:
         ctx.shape, ctx.dim, ctx.keepdim = x._data.shape, dim, keepdim
         ctx.save_for_backward(idx)
+        if x._data.ndim == 0:
+            return x._data.copy()
         out = np.take_along_axis(x._data, idx, axis=dim)
         return out if keepdim else np.squeeze(out, axis=dim)
 
     @staticmethod
     def backward(ctx: Any, grad: Tensor) -> tuple:
         (idx,) = ctx.saved_tensors
-        onehot = np.zeros(ctx.shape, grad._data.dtype)
-        np.put_along_axis(onehot, idx._data, 1, axis=ctx.dim)
+        from .pointwise import keep_grad
+
+        if ctx.shape == ():
+            return grad, None, None, None
+        onehot = np.zeros(ctx.shape, bool)
+        np.put_along_axis(onehot, idx._data, True, axis=ctx.dim)
         g = grad if ctx.keepdim else grad.unsqueeze(ctx.dim)
-        return g * Tensor._wrap(onehot), None, None, None
+        return keep_grad(g.expand(ctx.shape), onehot), None, None, None
 
 
 class MinDim(MaxDim):
@@ -159,15 +168,16 @@ class MinDim(MaxDim):
 
 def _reduce_dim(kind: str, input: Tensor, dim: int, keepdim: bool) -> Any:
     d = normalize_dim(dim, input.ndim)
-    data = input._data if input.ndim else input._data.reshape(1)
+    fn = MaxDim if kind == "max" else MinDim
+    if input.ndim == 0:
+        idx = np.zeros((), np.int64)
+        return getattr(return_types, kind)(fn.apply(input, d, keepdim, idx), Tensor._wrap(idx))
+    data = input._data
     if data.shape[d] == 0:
         raise index_error_empty(kind, d)
     idx = np.expand_dims((np.argmax if kind == "max" else np.argmin)(data, axis=d), d)
-    fn = MaxDim if kind == "max" else MinDim
-    values = fn.apply(input if input.ndim else input.reshape(1), d, keepdim, idx)
+    values = fn.apply(input, d, keepdim, idx)
     indices = Tensor._wrap(idx if keepdim else np.squeeze(idx, axis=d))
-    if input.ndim == 0:
-        values, indices = values.reshape(()), indices.reshape(())
     return getattr(return_types, kind)(values, indices)
 
 
@@ -302,14 +312,17 @@ class LogSumExp(Function):
         m = np.max(d, axis=dims, keepdims=True)
         m = np.where(np.isfinite(m), m, 0)
         out = np.log(np.sum(np.exp(d - m), axis=dims, keepdims=True)) + m
-        ctx.save_for_backward(x, out)
-        ctx.dims, ctx.keepdim = dims, keepdim
-        return out if keepdim else np.squeeze(out, axis=dims)
+        result = out if keepdim else np.squeeze(out, axis=dims)
+        # save the returned array itself: saved as this node's output, it keeps its history, so
+        # the backward stays differentiable (create_graph) also when keepdim=False
+        ctx.save_for_backward(x, result)
+        ctx.kept_shape = out.shape
+        return result
 
     @staticmethod
     def backward(ctx: Any, grad: Tensor) -> tuple:
         x, out = ctx.saved_tensors
-        g = grad if ctx.keepdim else grad.reshape(out.shape)
+        out, g = out.reshape(ctx.kept_shape), grad.reshape(ctx.kept_shape)
         return g * (x - out).exp(), None, None
 
 
@@ -327,9 +340,27 @@ def var(input: Tensor, dim: Any = None, unbiased: bool = True, keepdim: bool = F
     return (centered * centered).sum(dims, keepdim=keepdim) / builtins_max(n - corr, 0)
 
 
+class Std(Function):
+    """The square root of a variance. Where the std is 0 (constant values) the gradient is 0, as
+    in PyTorch's std backward, instead of 0 * inf = nan from sqrt's."""
+
+    node_name, inputs = "StdBackward0", 1
+
+    @staticmethod
+    def forward(ctx: Any, variance: Tensor) -> np.ndarray:
+        out = np.sqrt(variance._data)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx: Any, grad: Tensor) -> Tensor:
+        (out,) = ctx.saved_tensors
+        return (grad / (2 * out)).masked_fill(Tensor._wrap(out._data == 0), 0.0)
+
+
 def std(input: Tensor, dim: Any = None, unbiased: bool = True, keepdim: bool = False, *,
         correction: Any = None) -> Tensor:  # fmt: skip
-    return var(input, dim, unbiased, keepdim, correction=correction).sqrt()
+    return Std.apply(var(input, dim, unbiased, keepdim, correction=correction))
 
 
 def builtins_max(a: int, b: int) -> int:

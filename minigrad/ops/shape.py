@@ -25,6 +25,9 @@ def _sizes(args: tuple) -> tuple[int, ...]:
 
 
 def infer_shape(shape: tuple[int, ...], numel: int) -> tuple[int, ...]:
+    for i, s in enumerate(shape):
+        if s < -1:
+            raise runtime_error(f"invalid shape dimension {s} at index {i} of shape {list(shape)}")
     if shape.count(-1) > 1:
         raise runtime_error("only one dimension can be inferred")
     known = math.prod(s for s in shape if s != -1)
@@ -195,6 +198,12 @@ class SqueezeDims(Squeeze):
     node_name = "SqueezeBackward2"
 
 
+class SqueezeInplaceDim(Squeeze):
+    """The node PyTorch's ``squeeze_(dim)`` leaves (e.g. in ``vector @ matrix``)."""
+
+    node_name = "SqueezeBackward4"
+
+
 def squeeze(input: Tensor, dim: Any = None) -> Tensor:
     shape = input.shape
     if dim is None:
@@ -225,13 +234,17 @@ def unsqueeze(input: Tensor, dim: int) -> Tensor:
 
 
 class Expand(Function):
-    """A read-only broadcast view; the engine sums the gradient back to the input's shape."""
+    """A broadcast view, read-only where elements repeat (writing there is an error, as in
+    PyTorch); the engine sums the gradient back to the input's shape."""
 
     node_name, inputs, is_view = "ExpandBackward0", 1, True
 
     @staticmethod
     def forward(ctx: Any, x: Tensor, shape: tuple[int, ...]) -> np.ndarray:
-        return np.broadcast_to(x._data, shape)
+        out = np.broadcast_to(x._data, shape)
+        if out.size == x._data.size and x._data.flags.writeable:  # nothing repeated
+            out = np.lib.stride_tricks.as_strided(x._data, shape, out.strides, writeable=True)
+        return out
 
     @staticmethod
     def backward(ctx: Any, grad: Tensor) -> tuple:
@@ -242,7 +255,8 @@ def expand(input: Tensor, *sizes: Any) -> Tensor:
     shape = _sizes(sizes)
     if len(shape) < input.ndim:
         raise runtime_error(
-            f"expand(torch.FloatTensor{{{list(input.shape)}}}, size={list(shape)}): the number "
+            f"expand(minigrad.{input.dtype._tensor_type}{{{list(input.shape)}}}, "
+            f"size={list(shape)}): the number "
             "of sizes provided "
             f"({len(shape)}) must be greater or equal to the number of dimensions in the tensor "
             f"({input.ndim})"
@@ -294,9 +308,15 @@ class AsStrided(Function):
 
     @staticmethod
     def backward(ctx: Any, grad: Tensor) -> tuple:
-        full = np.zeros(ctx.shape, grad._data.dtype)
-        replay_view(Tensor._wrap(full), ctx.chain)._data[...] = grad._data
-        return Tensor._wrap(full), None, None
+        # Where each element of the view sits in the base: replay the view on positions. The
+        # gradient is scattered there with a Function (Scatter, summing repeats), not written
+        # into a numpy buffer, so that create_graph=True can differentiate it again.
+        from .indexing import Scatter
+
+        positions = np.arange(math.prod(ctx.shape)).reshape(ctx.shape)
+        where = replay_view(Tensor._wrap(positions), ctx.chain)._data.reshape(-1)
+        full = Scatter.apply(grad.reshape(-1), (positions.size,), (where,))
+        return full.reshape(ctx.shape), None, None
 
 
 def replay_view(t: Tensor, chain: tuple, record: bool = False) -> Tensor:
@@ -336,14 +356,23 @@ class Cat(Function):
 
 
 def _tensor_list(tensors: Any, name: str) -> list[Tensor]:
+    from .._errors import type_error, value_error
+
     if isinstance(tensors, Tensor) or not isinstance(tensors, (list, tuple)):
-        raise runtime_error(
+        raise type_error(
             f"{name}(): argument 'tensors' (position 1) must be tuple of Tensors, not "
             f"{type(tensors).__name__}",
             f"pass a list: minigrad.{name}([a, b]).",
         )
-    if not tensors:
-        raise runtime_error(f"{name}(): expected a non-empty list of Tensors")
+    if not tensors:  # PyTorch's two texts
+        if name == "stack":
+            raise runtime_error("stack expects a non-empty TensorList")
+        raise value_error(f"minigrad.{name}(): expected a non-empty list of Tensors")
+    for i, t in enumerate(tensors):
+        if not isinstance(t, Tensor):
+            raise type_error(
+                f"expected Tensor as element {i} in argument 0, but got {type(t).__name__}"
+            )
     return list(tensors)
 
 
@@ -397,26 +426,6 @@ class Stack(Function):
         return (None, *grad.unbind(ctx.dim))
 
 
-class Split(Function):
-    """One node, several outputs (views of the input)."""
-
-    node_name, inputs = "SplitBackward0", 1
-
-    @staticmethod
-    def forward(ctx: Any, x: Tensor, sizes: tuple[int, ...], dim: int) -> tuple:
-        ctx.shape, ctx.dim = x._data.shape, dim
-        bounds = np.cumsum(sizes)[:-1]
-        return tuple(np.split(x._data, bounds, axis=dim))
-
-    @staticmethod
-    def backward(ctx: Any, *grads: Tensor) -> tuple:
-        return cat(list(grads), ctx.dim), None, None
-
-
-class SplitWithSizes(Split):
-    node_name = "SplitWithSizesBackward0"
-
-
 def split(input: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple[Tensor, ...]:
     d = normalize_dim(dim, input.ndim)
     n = input.shape[d]
@@ -426,7 +435,7 @@ def split(input: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple[Ten
             raise runtime_error(f"split_size can only be 0 if dimension size is 0, but got "
                                 f"dimension size of {n}")  # fmt: skip
         sizes = tuple(min(step, n - i) for i in range(0, n, step)) or (0,)
-        fn: type[Split] = Split
+        from .indexing import SplitPiece as fn
     else:
         sizes = tuple(int(s) for s in split_size_or_sections)
         if sum(sizes) != n:
@@ -434,9 +443,10 @@ def split(input: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple[Ten
                 f"split_with_sizes expects split_sizes to sum exactly to {n} (input tensor's size "
                 f"at dimension {d}), but got split_sizes={list(sizes)}"
             )
-        fn = SplitWithSizes
-    out = fn.apply(input, sizes, d)
-    return out if isinstance(out, tuple) else (out,)
+        from .indexing import SplitWithSizesPiece as fn
+    starts = np.cumsum((0, *sizes))
+    return tuple(fn.apply(input, d, slice(int(starts[i]), int(starts[i + 1])), i)
+                 for i in range(len(sizes)))  # fmt: skip
 
 
 def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
@@ -445,10 +455,12 @@ def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
 
 
 def unbind(input: Tensor, dim: int = 0) -> tuple[Tensor, ...]:
+    """Views ``input.select(dim, i)``, with PyTorch's node name (UnbindBackward0; there it is one
+    node with one output per slice, here one node per slice)."""
     d = normalize_dim(dim, input.ndim)
-    from .indexing import select
+    from .indexing import Unbind
 
-    return tuple(select(input, d, i) for i in range(input.shape[d]))
+    return tuple(Unbind.apply(input, d, i) for i in range(input.shape[d]))
 
 
 class Clone(Function):
@@ -511,5 +523,5 @@ def to(input: Tensor, *args: Any, **kwargs: Any) -> Tensor:
     if kwargs:
         raise TypeError(f"to() got an unexpected keyword argument '{next(iter(kwargs))}'")
     if target is None or target.np == input._data.dtype:
-        return clone(input) if copy else input
+        return ToCopy.apply(input, input._data.dtype) if copy else input
     return ToCopy.apply(input, target.np)

@@ -14,6 +14,7 @@ import numpy as np
 from .._dtypes import get_default_dtype
 from .._tensor import Tensor
 from ..autograd.function import Function
+from .pointwise import keep_grad
 
 
 def floating(x: Tensor) -> np.ndarray:
@@ -169,7 +170,7 @@ class Relu(Function):
     @staticmethod
     def backward(ctx: Any, grad: Tensor) -> Tensor:
         (out,) = ctx.saved_tensors
-        return grad * Tensor._wrap((out._data > 0).astype(out._data.dtype))  # relu'(0) = 0
+        return keep_grad(grad, out._data > 0)  # relu'(0) = 0, as in PyTorch
 
 
 class LeakyRelu(Function):
@@ -194,8 +195,11 @@ class Clamp(Function):
 
     @staticmethod
     def forward(ctx: Any, x: Tensor, low: Any, high: Any) -> np.ndarray:
+        from .._dtypes import result_type
+
         ctx.save_for_backward(x, low, high)
-        return np.clip(x._data, low, high).astype(x._data.dtype, copy=False)
+        dt = result_type(x, *(b for b in (low, high) if b is not None)).np  # int.clamp(0.5): float
+        return np.asarray(np.clip(x._data.astype(dt, copy=False), low, high), dt)
 
     @staticmethod
     def backward(ctx: Any, grad: Tensor) -> tuple:
@@ -206,7 +210,7 @@ class Clamp(Function):
             inside &= d >= low
         if high is not None:
             inside &= d <= high
-        return grad * Tensor._wrap(inside), None, None
+        return keep_grad(grad, inside), None, None
 
 
 class ClampMin(Clamp):
@@ -215,6 +219,68 @@ class ClampMin(Clamp):
 
 class ClampMax(Clamp):
     node_name = "ClampMaxBackward0"
+
+
+class ClampTensor(Function):
+    """``clamp`` with tensor bounds (PyTorch's ``clamp.Tensor``). ``x`` gets the gradient where
+    min <= x <= max; a bound gets it where it was the one picked."""
+
+    node_name = "ClampBackward0"
+
+    @staticmethod
+    def forward(ctx: Any, x: Tensor, low: Any, high: Any) -> np.ndarray:
+        from .._dtypes import result_type
+        from ._common import broadcast_error, data
+
+        ctx.save_for_backward(x, low, high)
+        dt = result_type(*(t for t in (x, low, high) if t is not None)).np
+        out = x._data.astype(dt, copy=False)
+        try:
+            if low is not None:
+                out = np.maximum(out, np.asarray(data(low), dt))
+            if high is not None:
+                out = np.minimum(out, np.asarray(data(high), dt))
+        except ValueError:
+            raise broadcast_error(x, low if low is not None else high) from None
+        return np.asarray(out)
+
+    @staticmethod
+    def backward(ctx: Any, grad: Tensor) -> tuple:
+        from ._common import data
+
+        x, low, high = ctx.saved_tensors
+        d, lo, hi = x._data, data(low), data(high)
+        if low is not None and high is not None:
+            inside, pick_low, pick_high = (d >= lo) & (d <= hi), (d < lo) & (lo < hi), (hi < lo) | (
+                d > hi
+            )
+        elif low is not None:
+            inside, pick_low, pick_high = d >= lo, d < lo, None
+        else:
+            inside, pick_low, pick_high = d <= hi, None, d > hi
+        need_low, need_high = ctx.needs_input_grad[1:3]
+        return (
+            keep_grad(grad, inside),
+            keep_grad(grad, pick_low) if need_low else None,
+            keep_grad(grad, pick_high) if need_high else None,
+        )
+
+
+class Rsqrt(Function):
+    node_name, inputs = "RsqrtBackward0", 1
+
+    @staticmethod
+    def forward(ctx: Any, x: Tensor) -> np.ndarray:
+        d = floating(x)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out = np.asarray(d.dtype.type(1) / np.sqrt(d))
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx: Any, grad: Tensor) -> Tensor:
+        (out,) = ctx.saved_tensors
+        return -0.5 * grad * out**3
 
 
 class Sign(Function):
@@ -226,7 +292,7 @@ class Sign(Function):
 
     @staticmethod
     def backward(ctx: Any, grad: Tensor) -> Tensor:
-        return grad * 0
+        return Tensor._wrap(np.zeros_like(grad._data))  # +0 (grad * 0 gives -0 for grad < 0)
 
 
 class Log1p(Function):
@@ -253,7 +319,7 @@ def sqrt(input: Tensor) -> Tensor:
 
 
 def rsqrt(input: Tensor) -> Tensor:
-    return Sqrt.apply(input).reciprocal()
+    return Rsqrt.apply(input)
 
 
 def exp(input: Tensor) -> Tensor:
@@ -296,23 +362,30 @@ def sign(input: Tensor) -> Tensor:
     return Sign.apply(input)
 
 
-def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor:
+def clamp_args(min: Any, max: Any) -> tuple[type[Function], Any, Any]:
+    """The Function behind ``clamp(min, max)`` (also used by ``clamp_``) and its bounds."""
     if min is None and max is None:
         from .._errors import runtime_error
 
         raise runtime_error("torch.clamp: At least one of 'min' or 'max' must not be None")
     if isinstance(min, Tensor) or isinstance(max, Tensor):
-        from .pointwise import maximum, minimum
+        wrap = lambda v: v if v is None or isinstance(v, Tensor) else Tensor._wrap(np.asarray(v))
+        return ClampTensor, wrap(min), wrap(max)
+    return Clamp, min, max
 
-        out = input if min is None else maximum(input, min)
-        return out if max is None else minimum(out, max)
-    fn = ClampMin if max is None else ClampMax if min is None else Clamp
-    return fn.apply(input, min, max)
+
+def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor:
+    fn, low, high = clamp_args(min, max)
+    return fn.apply(input, low, high)
 
 
 def clamp_min(input: Tensor, min: Any) -> Tensor:
-    return clamp(input, min=min)
+    if isinstance(min, Tensor):
+        return clamp(input, min=min)
+    return ClampMin.apply(input, min, None)
 
 
 def clamp_max(input: Tensor, max: Any) -> Tensor:
-    return clamp(input, max=max)
+    if isinstance(max, Tensor):
+        return clamp(input, max=max)
+    return ClampMax.apply(input, None, max)

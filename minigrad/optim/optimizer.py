@@ -21,7 +21,7 @@ class Optimizer:
         if isinstance(params, Tensor):
             raise type_error(
                 "params argument given to the optimizer should be an iterable of Tensors or "
-                f"dicts, but got {type(params).__name__}"
+                f"dicts, but got {params.type()}"
             )
         groups = list(params)
         if not groups:
@@ -45,6 +45,9 @@ class Optimizer:
                 )
             if not p.is_leaf:
                 raise value_error("can't optimize a non-leaf Tensor")
+        taken = {id(p) for g in self.param_groups for p in g["params"]}
+        if any(id(p) in taken for p in group["params"]):
+            raise value_error("some parameters appear in more than one parameter group")
         for k, v in self.defaults.items():
             group.setdefault(k, v)
         self.param_groups.append(group)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..._errors import value_error
 from ..._tensor import Tensor
 from .. import functional as F
 from ..module import Module
@@ -78,6 +79,8 @@ class Flatten(Module):
 class Dropout(Module):
     def __init__(self, p: float = 0.5, inplace: bool = False) -> None:
         super().__init__()
+        if not 0 <= p <= 1:  # PyTorch checks at construction, not at the first forward
+            raise value_error(f"dropout probability has to be between 0 and 1, but got {p}")
         self.p, self.inplace = p, inplace
 
     def forward(self, input: Tensor) -> Tensor:

@@ -7,8 +7,8 @@ from typing import Any
 
 from ... import _creation
 from ..._tensor import Tensor
+from .. import functional as F
 from .. import init
-from ..functional import linear
 from ..module import Module
 from ..parameter import Parameter
 
@@ -36,17 +36,7 @@ class Linear(Module):
             init.uniform_(self.bias, -bound, bound)
 
     def forward(self, input: Tensor) -> Tensor:
-        if input.shape[-1] != self.in_features if input.ndim else True:
-            from ..._errors import runtime_error
-
-            rows = math.prod(input.shape[:-1]) if input.ndim > 1 else 1
-            raise runtime_error(
-                f"mat1 and mat2 shapes cannot be multiplied ({rows}x"
-                f"{input.shape[-1] if input.ndim else 1} and {self.in_features}x"
-                f"{self.out_features})",
-                f"this Linear expects inputs whose last dimension is {self.in_features}.",
-            )
-        return linear(input, self.weight, self.bias)
+        return F.linear(input, self.weight, self.bias)
 
     def extra_repr(self) -> str:
         return (f"in_features={self.in_features}, out_features={self.out_features}, "

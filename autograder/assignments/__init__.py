@@ -1,0 +1,17 @@
+"""The course's assignments, by nbgrader assignment id."""
+
+from __future__ import annotations
+
+from ..spec import Assignment, Test
+from .elementwise import ASSIGNMENT as ELEMENTWISE
+
+ASSIGNMENTS: dict[str, Assignment] = {a.name: a for a in (ELEMENTWISE,)}
+
+
+def find_test(name: str) -> tuple[Assignment, Test]:
+    """The assignment and test for a test name (``mul``) or grade id (``test_mul``)."""
+    for assignment in ASSIGNMENTS.values():
+        for test in assignment.tests:
+            if name in (test.name, test.grade_id):
+                return assignment, test
+    raise KeyError(f"no graded test named {name!r}")

@@ -1,0 +1,228 @@
+"""Tests of a student's ``Function`` (forward and backward of one op).
+
+The probe calls ``Student.apply(*inputs)`` and then the student's ``backward`` *directly* with a
+random upstream gradient, so the raw gradients are judged before minigrad's engine would sum
+them back to each input's shape (which would hide a missing un-broadcast).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..cases import Case, draw, upstream
+from ..spec import Test
+from ..verdict import Property
+from . import common
+
+SHAPES = [(4, 3), (2, 5), (3, 2, 4), (5,), (3, 1, 2)]
+NONCONTIG = "fails on non-contiguous inputs (a transposed or sliced view)"
+BROADCAST_PAIRS = [
+    ((2, 1, 3), (4, 3)),
+    ((3, 1), (1, 4)),
+    ((4, 3), (3,)),
+    ((2, 3, 1), (1,)),
+    ((5, 2), (5, 1)),
+]
+
+
+def _tensor_args(test: Test) -> list[int]:
+    return [i for i, a in enumerate(test.args) if not a.number]
+
+
+def _case(test: Test, rng: np.random.Generator, label: str, category: str,
+          shapes: list[tuple[int, ...]], choice: int = 0) -> Case:  # fmt: skip
+    case = Case(label, category, meta={"numbers": {}, "noncontig": category == "noncontig"})
+    shape_iter = iter(shapes)
+    for i, arg in enumerate(test.args):
+        if arg.number:
+            value = arg.choices[choice % len(arg.choices)]
+            case.meta["numbers"][str(i)] = value
+        else:
+            case.arrays[f"arg{i}"] = draw(rng, arg, next(shape_iter))
+    out_shape = np.broadcast_shapes(*(case.arrays[f"arg{i}"].shape for i in _tensor_args(test)))
+    case.arrays["grad"] = upstream(rng, out_shape)
+    return case
+
+
+def cases(test: Test, rng: np.random.Generator, hidden: bool) -> list[Case]:
+    n = len(_tensor_args(test))
+    out: list[Case] = []
+    if not hidden:
+        out.append(_case(test, rng, "basic 1-d", "basic", [(3,)] * n))
+        out.append(_case(test, rng, "basic 2-d", "basic", [(2, 3)] * n))
+        out.append(_case(test, rng, "non-contiguous", "noncontig", [(3, 2)] * n))
+        if test.broadcast:
+            out.append(_case(test, rng, "broadcast", "broadcast", [(2, 3), (3,)]))
+        return out
+    for k in range(2):
+        shape = SHAPES[int(rng.integers(len(SHAPES)))]
+        out.append(_case(test, rng, f"hidden {k}", "basic", [shape] * n, choice=k + 1))
+    shape = SHAPES[int(rng.integers(3))]
+    out.append(_case(test, rng, "hidden non-contiguous", "noncontig", [shape] * n, choice=2))
+    if test.broadcast:
+        for k in rng.choice(len(BROADCAST_PAIRS), size=2, replace=False):
+            pair = list(BROADCAST_PAIRS[int(k)])
+            if rng.random() < 0.5:
+                pair.reverse()
+            out.append(_case(test, rng, f"hidden broadcast {k}", "broadcast", pair))
+    return out
+
+
+def _inputs(test: Test, case: Case) -> list[Any]:
+    import minigrad
+
+    args: list[Any] = []
+    for i, arg in enumerate(test.args):
+        if arg.number:
+            args.append(case.meta["numbers"][str(i)])
+            continue
+        x = case.arrays[f"arg{i}"]
+        if case.meta["noncontig"]:
+            args.append(common.noncontiguous(x))
+        else:
+            args.append(minigrad.tensor(x.copy(), requires_grad=True))
+    return args
+
+
+def probe(test: Test, obj: Any, case: Case) -> Case:
+    """Run the student's Function on ``case``; returns what happened as plain data."""
+    import minigrad
+
+    obs = Case(case.label, case.category, meta={"error": None})
+    if not isinstance(obj, type) or not hasattr(obj, "apply"):
+        obs.meta["error"] = f"{test.symbol} is not a Function class"
+        return obs
+    if common.is_reference(obj, test):
+        obs.meta["error"] = common.REFERENCE_ERROR.format(symbol=test.symbol)
+        return obs
+    inputs = _inputs(test, case)
+    before = [x.detach().numpy().copy() if hasattr(x, "detach") else x for x in inputs]
+    with common.capture_error(obs, "forward"):
+        with minigrad.enable_grad():
+            out = obj.apply(*inputs)
+        obs.arrays["out"] = common.as_array(out, "forward")
+        if getattr(out, "grad_fn", None) is None:
+            raise TypeError("the forward's result does not require grad; return a float tensor")
+        grad = minigrad.tensor(case.arrays["grad"].copy())
+        obs.meta["stage"] = "backward"
+        with minigrad.no_grad():
+            grads = obj.backward(out.grad_fn, grad)
+        if not isinstance(grads, tuple):
+            grads = (grads,)
+        obs.meta["n_grads"] = len(grads)
+        for i, g in enumerate(grads):
+            if g is None:
+                obs.meta[f"none{i}"] = True
+            else:
+                obs.arrays[f"grad{i}"] = common.as_array(g, f"gradient {i}")
+    obs.meta["mutated"] = [
+        i for i, (x, b) in enumerate(zip(inputs, before))
+        if hasattr(x, "detach") and not common.same(x.detach().numpy(), b)
+    ]  # fmt: skip
+    return obs
+
+
+def expected(test: Test, case: Case) -> dict[str, Any]:
+    """The reference forward and vector-Jacobian products (minigrad's engine, float64),
+    checked against central finite differences."""
+    import minigrad
+
+    assert test.reference is not None
+    tensor_idx = _tensor_args(test)
+    args: list[Any] = []
+    for i, arg in enumerate(test.args):
+        if arg.number:
+            args.append(case.meta["numbers"][str(i)])
+        else:
+            args.append(minigrad.tensor(case.arrays[f"arg{i}"], requires_grad=True))
+    out = test.reference(*args)
+    g = case.arrays["grad"]
+    grads = minigrad.autograd.grad(out, [args[i] for i in tensor_idx], minigrad.tensor(g))
+    exp = {"out": out.detach().numpy().copy(), "grads": {}, "ones": {}}
+    ones = minigrad.autograd.grad(
+        test.reference(*args), [args[i] for i in tensor_idx], minigrad.ones_like(out)
+    )
+    for k, i in enumerate(tensor_idx):
+        exp["grads"][i] = grads[k].numpy().copy()
+        exp["ones"][i] = ones[k].numpy().copy()
+
+    def f(*arrays: np.ndarray) -> np.ndarray:
+        vals = list(args)
+        for k, i in enumerate(tensor_idx):
+            vals[i] = minigrad.tensor(arrays[k])
+        with minigrad.no_grad():
+            return test.reference(*vals).numpy()
+
+    base = [case.arrays[f"arg{i}"] for i in tensor_idx]
+    for k, i in enumerate(tensor_idx):
+        fd = common.finite_difference(f, base, k, g)
+        if not np.allclose(fd, exp["grads"][i], rtol=1e-4, atol=1e-6):
+            raise AssertionError(f"{test.name}: reference and finite differences disagree")
+    return exp
+
+
+def judge(test: Test, cases_: list[Case], observations: list[Case]) -> list[Property]:
+    """Property verdicts from (case, observation) pairs."""
+    names = ["forward", "shape", "values", "noncontig", "mutation"]
+    if test.broadcast:
+        names.insert(3, "broadcast")
+    problems: dict[str, str | None] = {n: None for n in names}
+    failed: set[str] = set()
+    arg_names = common.arg_names(test)
+
+    def fail(prop: str, sentence: str) -> None:
+        failed.add(prop)
+        if problems.get(prop) is None:
+            problems[prop] = sentence
+
+    for case, obs in zip(cases_, observations):
+        cat = case.category
+        err = obs.meta.get("error")
+        value_prop = {"basic": "values", "noncontig": "noncontig", "broadcast": "broadcast"}[cat]
+        if err:
+            for prop in names if cat == "basic" else [value_prop]:
+                fail(prop, err)
+            continue
+        if obs.meta.get("mutated"):
+            which = ", ".join(arg_names[i] for i in obs.meta["mutated"])
+            fail("mutation", f"your Function changes its input {which} in place; "
+                             "compute a new tensor instead")  # fmt: skip
+        exp = expected(test, case)
+        if not common.close(obs.arrays.get("out"), exp["out"]):
+            fail("forward" if cat == "basic" else value_prop,
+                 common.forward_problem(obs.arrays.get("out"), exp["out"]))  # fmt: skip
+            continue
+        n_args = len(test.args)
+        if obs.meta.get("n_grads", 0) < n_args:
+            msg = common.count_problem(test, obs.meta.get("n_grads", 0))
+            for prop in ("shape", "values", value_prop):
+                fail(prop, msg)
+            continue
+        for i, want in exp["grads"].items():
+            got = obs.arrays.get(f"grad{i}")
+            if got is None:
+                msg = f"backward returned None for {arg_names[i]}, which needs a gradient"
+                fail("values", msg)
+                fail(value_prop, msg)
+                continue
+            if got.shape != want.shape:
+                prop = "broadcast" if cat == "broadcast" else "shape"
+                fail(prop, common.shape_problem(arg_names[i], got.shape, want.shape,
+                                                exp["out"].shape))  # fmt: skip
+                if cat == "basic":
+                    fail("values", "the gradients have the wrong shape")
+                continue
+            if not common.close(got, want):
+                other = {j: exp["grads"][j] for j in exp["grads"] if j != i}
+                fail(value_prop, common.value_problem(arg_names[i], got, want,
+                                                      exp["ones"][i], other, arg_names))  # fmt: skip
+    if failed & {"forward", "values"}:  # the other properties build on correct values
+        carry = problems["values"] or problems["forward"] or ""
+        for prop in ("broadcast", "noncontig", "mutation"):
+            if prop in names:
+                fail(prop, carry)
+    elif "noncontig" in failed:
+        problems["noncontig"] = f"{NONCONTIG}: {problems['noncontig']}"
+    return [Property(n, common.WEIGHTS[n], n not in failed, problems[n]) for n in names]

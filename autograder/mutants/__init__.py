@@ -1,0 +1,29 @@
+"""Known-wrong answers: the grader's own tests check that each loses points with the right
+diagnosis, and the end-to-end tests submit some of them through nbgrader.
+
+A :class:`Mutant` replaces one solution cell (by nbgrader ``grade_id``) with ``code``; the test
+``test`` must then lose points and its diagnosis must match ``diagnosis`` (a regex).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Mutant:
+    name: str
+    cell: str
+    test: str
+    code: str
+    diagnosis: str
+
+
+def by_name(mutants: list[Mutant]) -> dict[str, Mutant]:
+    return {m.name: m for m in mutants}
+
+
+from .elementwise import CHEATS as ELEMENTWISE_CHEATS  # noqa: E402
+from .elementwise import MUTANTS as ELEMENTWISE  # noqa: E402
+
+__all__ = ["Mutant", "ELEMENTWISE", "ELEMENTWISE_CHEATS", "by_name"]

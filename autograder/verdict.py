@@ -1,0 +1,76 @@
+"""A test's result: which properties passed, the partial credit, and one sentence on the mistake.
+
+The same text is shown to a student running the visible checks and written into the autograded
+notebook and the feedback, so it names properties and mistakes, never hidden input values.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+LABELS = {
+    "forward": "forward values",
+    "shape": "gradient shapes",
+    "values": "gradient values",
+    "broadcast": "broadcast inputs",
+    "noncontig": "non-contiguous inputs",
+    "mutation": "inputs left unchanged",
+    "training": "training reaches the target accuracy",
+}
+
+
+@dataclass
+class Property:
+    name: str
+    weight: float
+    passed: bool
+    problem: str | None = None  # one sentence when it failed
+
+
+@dataclass
+class Verdict:
+    test: str  # grade_id
+    points: float
+    properties: list[Property] = field(default_factory=list)
+    note: str | None = None  # overrides the diagnosis (crash, time-out, missing answer)
+
+    @property
+    def score(self) -> float:
+        total = sum(p.weight for p in self.properties)
+        if self.note is not None or total == 0:
+            return 0.0 if self.note is not None or not self.properties else self.points
+        got = sum(p.weight for p in self.properties if p.passed)
+        return round(self.points * got / total, 2)
+
+    @property
+    def diagnosis(self) -> str | None:
+        if self.note is not None:
+            return self.note
+        for p in self.properties:
+            if not p.passed and p.problem:
+                return p.problem
+        return None
+
+    def render(self, title: str | None = None) -> str:
+        head = f"{title or self.test}: {self.score:g} / {self.points:g} points"
+        lines = [head]
+        for p in self.properties:
+            lines.append(f"  {'ok  ' if p.passed else 'FAIL'}  {LABELS.get(p.name, p.name)}")
+        if self.diagnosis:
+            lines.append(f"Diagnosis: {self.diagnosis}")
+        return "\n".join(lines)
+
+    def to_json(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["score"], d["diagnosis"] = self.score, self.diagnosis
+        return d
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> Verdict:
+        props = [Property(**p) for p in d.get("properties", [])]
+        return cls(test=d["test"], points=d["points"], properties=props, note=d.get("note"))
+
+    @classmethod
+    def failed(cls, test: str, points: float, note: str) -> Verdict:
+        return cls(test=test, points=points, note=note)
