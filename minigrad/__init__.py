@@ -47,6 +47,11 @@ from ._dtypes import (
 )
 from ._printing import get_printoptions, set_printoptions
 from ._tensor import Size, Tensor, is_tensor
+from .autograd.anomaly_mode import (
+    is_anomaly_check_nan_enabled,
+    is_anomaly_enabled,
+    set_detect_anomaly,
+)  # fmt: skip
 from .autograd.grad_mode import (
     enable_grad,
     inference_mode,

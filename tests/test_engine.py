@@ -725,3 +725,12 @@ def test_accumulate_grad_node_hooks():
     acc.register_hook(lambda gi, go: seen.append(("post", gi, go[0].tolist(), x.grad.tolist())))
     y.sum().backward()
     assert seen == [("pre", [2.0, 2.0]), ("post", (), [2.0, 2.0], [2.0, 2.0])]
+
+
+def test_subclassed_ops_keep_their_input_count_in_next_functions() -> None:
+    """Ops defined as subclasses (T of Transpose, SumDim of Sum, ...) list only their tensor
+    inputs in next_functions, as PyTorch does."""
+    w = torch.ones(2, 3, requires_grad=True)
+    for out in (w.t(), w.sum(0), w.mean(1), w.squeeze(0), w.min(), w.max(1).values):
+        edges = out.grad_fn.next_functions
+        assert len(edges) == 1 and type(edges[0][0]).__name__ == "AccumulateGrad"

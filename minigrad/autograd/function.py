@@ -311,7 +311,7 @@ class _FunctionMeta(type):
         cls._backward_cls = type(
             node_name,
             (_RecordingCtx, BackwardNode),
-            {"_function": cls, "__module__": module, "_inputs": ns.get("inputs")},
+            {"_function": cls, "__module__": module, "_inputs": getattr(cls, "inputs", None)},
         )
 
 
