@@ -21,7 +21,11 @@ from ._printing import format_tensor
 
 
 class VersionCounter:
-    """Shared by a tensor, its views and its ``detach()`` aliases (not by ``.data``)."""
+    """Shared by a tensor, its views and its ``detach()`` aliases (not by ``.data``).
+
+    ``x._version`` reads like PyTorch's int (``x._version == 1``, prints ``1``) while staying one
+    shared object that every alias bumps.
+    """
 
     __slots__ = ("value",)
 
@@ -30,6 +34,20 @@ class VersionCounter:
 
     def bump(self) -> None:
         self.value += 1
+
+    def __eq__(self, other: object) -> bool:
+        return self.value == (other.value if isinstance(other, VersionCounter) else other)
+
+    def __hash__(self) -> int:
+        return id(self)
+
+    def __int__(self) -> int:
+        return self.value
+
+    __index__ = __int__
+
+    def __repr__(self) -> str:
+        return str(self.value)
 
 
 class Size(tuple):
@@ -44,6 +62,10 @@ class Size(tuple):
     def __getitem__(self, key: Any) -> Any:  # slicing a Size gives a Size
         r = tuple.__getitem__(self, key)
         return Size(r) if isinstance(key, slice) else r
+
+
+_C_NAMES = {"float32": "float", "float64": "double", "int64": "long int", "int32": "int",
+            "bool": "bool"}  # fmt: skip
 
 
 def _float_only_message(kind: str) -> str:
@@ -193,9 +215,20 @@ class Tensor:
                     f"{type(value).__name__}"
                 )
             if value.shape != self.shape:
-                raise runtime_error("assigned grad has data of a different size")
+                raise runtime_error(
+                    f"attempting to assign a gradient of size '{list(value.shape)}' to a tensor "
+                    f"of size '{list(self.shape)}'. Please ensure that the gradient and the "
+                    "tensor are the same size"
+                )
             if value.dtype is not self.dtype:
-                raise runtime_error("assigned grad has data of a different type")
+                raise runtime_error(
+                    f"attempting to assign a gradient with dtype '{_C_NAMES[value.dtype.name]}' "
+                    f"to a tensor with grad_dtype '{self.dtype._tensor_type[:-6]}'. The gradient "
+                    "must match the tensor's grad_dtype (defaults to the tensor's dtype). You can "
+                    "set the tensor's grad_dtype attribute with a specific dtype, or None to allow "
+                    "any dtype. Set grad_dtype with caution. Diverging the dtypes of a tensor and "
+                    "its gradient may break downstream systems that assume they match."
+                )
         self._grad = value
 
     @property
@@ -280,7 +313,9 @@ class Tensor:
         from ._errors import normalize_dim
 
         if self._data.ndim == 0:
-            raise runtime_error("dimension specified as 0 but tensor has no dimensions")
+            from ._errors import index_error
+
+            raise index_error("Dimension specified as 0 but tensor has no dimensions")
         return self._data.shape[normalize_dim(dim, self._data.ndim)]
 
     @property
@@ -335,7 +370,7 @@ class Tensor:
     def __iter__(self) -> Iterator[Tensor]:
         if self._data.ndim == 0:
             raise type_error("iteration over a 0-d tensor")
-        return (self[i] for i in range(self._data.shape[0]))
+        return iter(self.unbind(0))
 
     def __hash__(self) -> int:
         return id(self)
@@ -365,18 +400,18 @@ class Tensor:
         arr = self.numpy()
         return arr if dtype is None else arr.astype(dtype)
 
-    def _scalar(self, kind: str) -> Any:
+    def _scalar(self) -> Any:
         if self._data.size != 1:
-            raise runtime_error(
-                f"a Tensor with {self._data.size} elements cannot be converted to Scalar"
-            )
+            from ._errors import value_error
+
+            raise value_error("only one element tensors can be converted to Python scalars")
         return self._data.reshape(()).item()
 
     def __float__(self) -> float:
-        return float(self._scalar("float"))
+        return float(self._scalar())
 
     def __int__(self) -> int:
-        return int(self._scalar("int"))
+        return int(self._scalar())
 
     def __index__(self) -> int:
         if self._data.dtype.kind not in "iu" or self._data.size != 1:

@@ -45,8 +45,12 @@ FREED_HINT = (
 
 
 def short_name(node: Node) -> str:
-    """``AddBackward0`` -> ``Add``: how PyTorch names a node inside error messages."""
-    return re.sub(r"Backward\d*$", "", node.name())
+    """``AddBackward0`` -> ``Add``: how PyTorch names a node inside error messages (CopySlices
+    keeps its C++ name there)."""
+    name = node.name()
+    if name == "CopySlices":
+        return "torch::autograd::CopySlices"
+    return re.sub(r"Backward\d*$", "", name)
 
 
 class Node:
