@@ -21,6 +21,7 @@ import subprocess
 import sys
 import time
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any
 
 SANDBOX_UID_BASE = 61000  # worker slot k runs as uid SANDBOX_UID_BASE + k (root only)
@@ -47,7 +48,10 @@ def can_switch_user() -> bool:
 
 
 def sandbox_uid(slot: int) -> int | None:
-    return SANDBOX_UID_BASE + slot if can_switch_user() else None
+    """The user id of worker slot ``slot`` (AUTOGRADER_UID_BASE overrides the base: two
+    batches running at once on one machine must use different ones)."""
+    base = int(os.environ.get("AUTOGRADER_UID_BASE", SANDBOX_UID_BASE))
+    return base + slot if can_switch_user() else None
 
 
 def _set(which: int, value: int) -> None:
@@ -80,8 +84,13 @@ def kill_user(uid: int, patience: float = 10.0) -> bool:
     code = f"import os, signal\nos.setuid({uid})\nos.kill(-1, signal.SIGKILL)"
     deadline = time.monotonic() + patience
     while True:
-        subprocess.run([sys.executable, "-I", "-S", "-c", code], check=False,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=30)  # fmt: skip
+        subprocess.run(
+            [sys.executable, "-I", "-S", "-c", code],
+            check=False,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            timeout=30,
+        )
         if not user_processes(uid):
             return True
         if time.monotonic() > deadline:
@@ -103,3 +112,12 @@ def user_processes(uid: int) -> list[int]:
         if int(status.get("Uid", "-1").split()[0]) == uid and "Z" not in status.get("State", ""):
             pids.append(int(entry))
     return pids
+
+
+def make_private(course: Path) -> bool:
+    """Make the course folder unreadable to the sandbox users (it holds the solutions, the
+    other students' work and the gradebook). Only needed, and only done, when running as root."""
+    if not can_switch_user():
+        return False
+    os.chmod(course, 0o700)
+    return True

@@ -17,6 +17,7 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Float
 
 from . import results
+from .limits import make_private
 
 
 class TrustedExecute(NbGraderPreprocessor):
@@ -32,9 +33,11 @@ class TrustedExecute(NbGraderPreprocessor):
         path = results.result_path(course, student, assignment, notebook)
         result = results.load(path, digest(submitted)) if submitted.exists() else None
         if result is None:
+            make_private(course)
             self.log.info("Trusted run of %s/%s/%s", student, assignment, notebook)
             master = course / "source" / assignment / f"{notebook}.ipynb"
-            result = grade_notebook(submitted, master, student, assignment,
-                                    timeout=self.timeout).to_json()  # fmt: skip
+            result = grade_notebook(
+                submitted, master, student, assignment, timeout=self.timeout
+            ).to_json()
             results.save(path, result)
         return results.apply(nb, result), resources

@@ -16,13 +16,37 @@ from typing import Any
 # What graded code has no reason to use and would let it reach the reference implementation or
 # the grader: re-importing or reloading a module, reading source files, patching modules.
 FORBIDDEN_NAMES = {
-    "importlib", "reload", "__import__", "exec", "eval", "compile", "getsource", "__file__",
-    "autograder", "set_custom_exc", "builtins", "__builtins__", "gc", "inspect", "sum_to",
-}  # fmt: skip
+    "importlib",
+    "reload",
+    "__import__",
+    "exec",
+    "eval",
+    "compile",
+    "getsource",
+    "__file__",
+    "autograder",
+    "set_custom_exc",
+    "builtins",
+    "__builtins__",
+    "gc",
+    "inspect",
+    "sum_to",
+}
 FORBIDDEN_ATTRIBUTES = {
-    "__globals__", "__closure__", "__code__", "__file__", "__builtins__", "__import__",
-    "getsource", "set_custom_exc", "reload", "modules", "ops", "engine", "sum_to",
-}  # fmt: skip
+    "__globals__",
+    "__closure__",
+    "__code__",
+    "__file__",
+    "__builtins__",
+    "__import__",
+    "getsource",
+    "set_custom_exc",
+    "reload",
+    "modules",
+    "ops",
+    "engine",
+    "sum_to",
+}
 FORBIDDEN_MODULES = ("minigrad.ops", "minigrad.autograd.engine", "minigrad.autograd.function")
 
 
@@ -76,8 +100,10 @@ def _student_code(cell: Any, key: str) -> Step:
     source = cell.get("source", "")
     bad = forbidden(source)
     if bad:
-        note = (f"this cell was not run: it uses `{bad}`, which graded code may not use "
-                "(see the assignment's rules)")  # fmt: skip
+        note = (
+            f"this cell was not run: it uses `{bad}`, which graded code may not use "
+            "(see the assignment's rules)"
+        )
         return Step("code", key, f"raise RuntimeError({note!r})", note)
     return Step("code", key, source)
 

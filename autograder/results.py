@@ -64,9 +64,13 @@ def apply(nb: Any, result: dict[str, Any]) -> Any:
         if gid in result["verdicts"]:
             verdict = Verdict.from_json(result["verdicts"][gid])
             outputs.append(_stream(verdict.render() + "\n"))
-            outputs.append(nbformat.v4.new_output(
-                "execute_result", data={"text/plain": f"{verdict.score:g}"}, execution_count=count
-            ))  # fmt: skip
+            outputs.append(
+                nbformat.v4.new_output(
+                    "execute_result",
+                    data={"text/plain": f"{verdict.score:g}"},
+                    execution_count=count,
+                )
+            )
         else:
             key = gid if gid in result["outputs"] else f"cell-{cell.get('id') or i}"
             out = result["outputs"].get(key) or {}

@@ -103,23 +103,57 @@ def _block_library(assignment: Any, stack: ExitStack) -> None:
     """For the whole session: minigrad's own backward of every graded op raises."""
     from .isolation import blocked, resolve
 
-    classes = [t.library for t in assignment.tests
-               if t.library and isinstance(resolve(t.library), type)]  # fmt: skip
+    classes = [
+        t.library for t in assignment.tests if t.library and isinstance(resolve(t.library), type)
+    ]
     stack.enter_context(blocked(classes))
 
 
 # Imported before privileges are dropped: the sandbox user may be unable to read the Python
 # installation (e.g. one under /root), so later imports of anything else can fail.
 PRELOAD = (
-    "abc", "collections", "contextlib", "copy", "dataclasses", "decimal", "enum", "fractions",
-    "functools", "itertools", "json", "math", "numbers", "operator", "random", "re",
-    "statistics", "string", "textwrap", "time", "traceback", "typing", "warnings",
-    "numpy", "numpy.linalg", "numpy.random", "numpy.testing", "IPython.core.inputtransformer2",
-)  # fmt: skip
+    "abc",
+    "collections",
+    "contextlib",
+    "copy",
+    "dataclasses",
+    "decimal",
+    "enum",
+    "fractions",
+    "functools",
+    "itertools",
+    "json",
+    "math",
+    "numbers",
+    "operator",
+    "random",
+    "re",
+    "statistics",
+    "string",
+    "textwrap",
+    "time",
+    "traceback",
+    "typing",
+    "warnings",
+    "numpy",
+    "numpy.linalg",
+    "numpy.random",
+    "numpy.testing",
+    "IPython.core.inputtransformer2",
+)
 
 
-SANDBOX_MODULES = ("assignments", "cases", "checks", "isolation", "kinds", "limits", "protocol",
-                   "spec", "verdict")  # fmt: skip
+SANDBOX_MODULES = (
+    "assignments",
+    "cases",
+    "checks",
+    "isolation",
+    "kinds",
+    "limits",
+    "protocol",
+    "spec",
+    "verdict",
+)
 
 
 def preload() -> None:

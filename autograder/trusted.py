@@ -88,13 +88,22 @@ class Sandbox:
         self.scratch = tempfile.mkdtemp(prefix="autograder-")
         if self.uid is not None:
             os.chown(self.scratch, self.uid, self.uid)
-        config = {"assignment": self.assignment, "limits": self.limits.to_json(), "uid": self.uid,
-                  "debug_log": os.environ.get("AUTOGRADER_SANDBOX_LOG")}  # fmt: skip
+        config = {
+            "assignment": self.assignment,
+            "limits": self.limits.to_json(),
+            "uid": self.uid,
+            "debug_log": os.environ.get("AUTOGRADER_SANDBOX_LOG"),
+        }
         self.proc = subprocess.Popen(
             [sys.executable, "-I", "-c", _bootstrap(), json.dumps(config)],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-            cwd=self.scratch, env=_env(self.scratch), start_new_session=True, close_fds=True,
-        )  # fmt: skip
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            cwd=self.scratch,
+            env=_env(self.scratch),
+            start_new_session=True,
+            close_fds=True,
+        )
         self.reader = Reader(self.proc.stdout.fileno())
         return self
 
@@ -174,8 +183,13 @@ def digest(path: Path) -> str:
 
 
 def _probe(box: Sandbox, test: Any, case: Case, deadline: float) -> Case:
-    header = {"op": "probe", "test": test.name, "label": case.label,
-              "category": case.category, "meta": case.meta}  # fmt: skip
+    header = {
+        "op": "probe",
+        "test": test.name,
+        "label": case.label,
+        "category": case.category,
+        "meta": case.meta,
+    }
     reply, arrays = box.request(header, case.arrays, deadline)
     meta = reply.get("meta") if isinstance(reply.get("meta"), dict) else {"error": "bad reply"}
     return Case(case.label, case.category, arrays, meta)
@@ -185,8 +199,9 @@ def _where(step: Step) -> str:
     return f"test {step.key!r}" if step.kind == "test" else f"cell {step.key!r}"
 
 
-def run_steps(steps: list[Step], result: Result, box: Sandbox, timeout: float,
-              secret: str | None) -> None:  # fmt: skip
+def run_steps(
+    steps: list[Step], result: Result, box: Sandbox, timeout: float, secret: str | None
+) -> None:
     assignment = ASSIGNMENTS[result.assignment]
     start = time.monotonic()
     deadline = start + timeout
@@ -205,8 +220,9 @@ def run_steps(steps: list[Step], result: Result, box: Sandbox, timeout: float,
             continue
         try:
             if step.kind == "code":
-                reply, _ = box.request({"op": "exec", "code": step.source, "label": step.key},
-                                       None, deadline)  # fmt: skip
+                reply, _ = box.request(
+                    {"op": "exec", "code": step.source, "label": step.key}, None, deadline
+                )
                 result.outputs[step.key] = {k: reply.get(k) for k in ("stdout", "error")}
                 continue
             test = assignment.test(step.key)
@@ -216,17 +232,27 @@ def run_steps(steps: list[Step], result: Result, box: Sandbox, timeout: float,
             result.verdicts[step.key] = judge(test, cases, observations).to_json()
         except SandboxDied as e:
             result.status = "timeout" if "time limit" in str(e) else "crashed"
-            dead = (f"{str(e)[0].upper()}{str(e)[1:]} while running {_where(step)}; the tests "
-                    "from there on were not run and score 0.")  # fmt: skip
+            dead = (
+                f"{str(e)[0].upper()}{str(e)[1:]} while running {_where(step)}; the tests "
+                "from there on were not run and score 0."
+            )
             result.notes.append(dead)
             if step.kind == "test":
                 test = assignment.test(step.key)
                 result.verdicts[step.key] = Verdict.failed(step.key, test.points, dead).to_json()
 
 
-def grade_notebook(path: Path, master: Path, student: str, assignment: str, *,
-                   timeout: float = 60.0, limits: limits_mod.Limits | None = None,
-                   slot: int = 0, secret: str | None = None) -> Result:  # fmt: skip
+def grade_notebook(
+    path: Path,
+    master: Path,
+    student: str,
+    assignment: str,
+    *,
+    timeout: float = 60.0,
+    limits: limits_mod.Limits | None = None,
+    slot: int = 0,
+    secret: str | None = None,
+) -> Result:
     """Grade the submitted notebook at ``path`` against the master notebook ``master``."""
     limits = limits or limits_mod.Limits(cpu_seconds=int(timeout) + 5)
     t0 = time.monotonic()

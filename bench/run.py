@@ -5,9 +5,9 @@
 
 Each (workload, engine) pair runs in a fresh process (``bench/workloads.py``) with BLAS pinned to
 one thread, ``--rounds`` times (interleaved); the time shown is the best (minimum) of all timed
-repeats, each after one warm-up run in its process (the machine may be shared: the minimum is the
-least disturbed figure). Ratios are time(engine) / time(reference) from this same run: below 1
-means faster than the reference.
+repeats, each after one warm-up run in its process, in process CPU time by default (``--clock``):
+the machine may be shared, and CPU time and the minimum are the least disturbed figures. Ratios
+are time(engine) / time(reference) from this same run: below 1 means faster than the reference.
 Every engine's results are checked against the hand-written numpy reference, so a benchmark that
 computes the wrong thing fails (exit status 1). Targets are reported, never asserted.
 """
@@ -141,10 +141,17 @@ def merge(old: dict | None, new: dict) -> dict:
     """One row from several rounds of the same (workload, engine): all timed repeats pooled."""
     if old is None or "error" in new:
         return new
-    old["times"] = old["times"] + new["times"]
-    old["min"], old["median"] = min(old["times"]), statistics.median(old["times"])
+    for key in ("times", "cpu_times"):
+        old[key] = old[key] + new[key]
     old["wall"] += new["wall"]
     return old
+
+
+def summarize_times(row: dict, clock: str) -> None:
+    """``min`` and ``median`` of the chosen clock's timed runs (``cpu_times`` or wall ``times``)."""
+    if "times" in row:
+        times = row["cpu_times" if clock == "cpu" else "times"]
+        row["clock"], row["min"], row["median"] = clock, min(times), statistics.median(times)
 
 
 def deviation(result: dict, reference: dict) -> float:
@@ -288,6 +295,13 @@ def main(argv: list[str] | None = None) -> int:
         default=10.0,
         help="seconds of timed repeats per process at most (slow engines repeat less)",
     )
+    p.add_argument(
+        "--clock",
+        choices=("cpu", "wall"),
+        default="cpu",
+        help="cpu: the process's CPU time (default; one thread per engine, so it is the wall "
+        "time of an idle machine, and other processes disturb it far less); wall: elapsed time",
+    )
     p.add_argument("--timeout", type=float, default=900.0, help="seconds per process at most")
     p.add_argument(
         "--minigrad",
@@ -316,7 +330,7 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"minigrad benchmark ({mode}): Python {platform.python_version()}, "
         f"{os.cpu_count()} CPUs, {platform.machine()}, load average "
-        f"{load_start:.1f}; BLAS threads pinned to 1"
+        f"{load_start:.1f}; BLAS threads pinned to 1; {args.clock} time"
     )
     if removed:
         print(f"removed {', '.join(removed)} from the benchmark processes' environment")
@@ -357,6 +371,7 @@ def main(argv: list[str] | None = None) -> int:
                     t0 = time.perf_counter()
                     row = run_one(engine, wl, fixtures, args, env)
                     row["wall"] = time.perf_counter() - t0
+                    summarize_times(row, args.clock)
                     status = row.get("error") or f"{fmt_ms(row['min'])} ms"
                     print(
                         f"  {wl:<7} {engine:<10} {status}  ({row['wall']:.1f} s)"
@@ -364,6 +379,7 @@ def main(argv: list[str] | None = None) -> int:
                         flush=True,
                     )
                     measured[engine] = merge(measured.get(engine), row)
+                    summarize_times(measured[engine], args.clock)
             for engine in pairs:
                 row = measured[engine]
                 if wl == "memory":
@@ -406,6 +422,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         meta = {
             "mode": mode,
+            "clock": args.clock,
             "loadavg_start": load_start,
             "loadavg_end": load,
             "python": platform.python_version(),

@@ -100,7 +100,8 @@ NOT_DIFFERENTIABLE = {
     "isfinite", "isclose", "all", "any", "argmax", "argmin",
     # Python results
     "equal", "allclose", "numel", "is_floating_point", "is_tensor", "is_grad_enabled",
-    "is_inference_mode_enabled", "get_default_dtype", "get_printoptions", "result_type",
+    "is_inference_mode_enabled", "is_anomaly_enabled", "is_anomaly_check_nan_enabled",
+    "set_detect_anomaly", "get_default_dtype", "get_printoptions", "result_type",
     "promote_types",
     # integer division has no derivative (PyTorch: floor_divide is not differentiable)
     "floor_divide", "__floordiv__", "__rfloordiv__", "__rmod__",

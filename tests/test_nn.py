@@ -11,7 +11,9 @@ PyTorch (outputs, every gradient, the ``grad_fn`` class name). Tests that need P
 
 from __future__ import annotations
 
+import copy
 import math
+import pickle
 import warnings
 import zlib
 from collections import OrderedDict
@@ -1175,6 +1177,95 @@ def test_sequential_and_containers() -> None:
     assert nn.Sequential()(mg.ones(2)).tolist() == [1.0, 1.0]
 
 
+def test_more_container_methods() -> None:
+    a, b, c = nn.Linear(1, 1), nn.ReLU(), nn.Tanh()
+    ml = nn.ModuleList([a]).extend([b, c])
+    assert len(ml) == 3 and ml[-1] is c and list(ml) == [a, b, c]
+    md = nn.ModuleDict({"a": a, "b": b})
+    assert list(md.keys()) == ["a", "b"] and list(md.values()) == [a, b]
+    assert list(md.items()) == [("a", a), ("b", b)] and md["b"] is b
+
+
+def test_buffer_and_submodule_slots() -> None:
+    m = nn.Module()
+    m.register_buffer("running", mg.zeros(2))
+    m.running = mg.ones(2)  # still a buffer
+    assert list(m.state_dict()) == ["running"] and m.state_dict()["running"].tolist() == [1.0, 1.0]
+    assert [b.tolist() for b in m.buffers()] == [[1.0, 1.0]]
+    m.sub = nn.Linear(1, 1)
+    m.sub = None  # the slot stays, empty
+    assert m.sub is None and [n for n, _ in m.named_modules()] == [""]
+    m.sub = nn.Tanh()
+    assert [n for n, _ in m.named_children()] == ["sub"]
+    m.plain = 3
+    del m.plain
+    assert not hasattr(m, "plain")
+    assert {"weight", "bias"} <= set(dir(nn.Linear(1, 1)))
+
+
+def _bad_buffer(T: Any) -> None:
+    m = T.nn.Module()
+    m.register_buffer("running", T.zeros(2))
+    m.running = 3
+
+
+def test_bad_buffer_assignment() -> None:
+    assert outcome(mg, _bad_buffer) == (
+        TypeError,
+        "cannot assign 'int' as buffer 'running' (torch.nn.Buffer, torch.Tensor or None expected)",
+    )
+
+
+def test_bad_buffer_assignment_matches_torch(torch: Any) -> None:
+    assert outcome(mg, _bad_buffer) == outcome(torch, _bad_buffer)
+
+
+def test_deepcopy_and_pickle() -> None:
+    net = make_net()
+    twin = copy.deepcopy(net)
+    for (n, a), (_, b) in zip(net.named_parameters(), twin.named_parameters()):
+        assert a is not b and isinstance(b, nn.Parameter) and b.requires_grad, n
+        np.testing.assert_array_equal(a.detach().numpy(), b.detach().numpy())
+    with mg.no_grad():
+        twin.scale.fill_(5.0)
+    assert net.scale.item() == 1.0
+    p = pickle.loads(pickle.dumps(nn.Parameter(mg.tensor([1.0, 2.0]), requires_grad=False)))
+    assert isinstance(p, nn.Parameter) and not p.requires_grad and p.tolist() == [1.0, 2.0]
+
+
+@pytest.mark.parametrize("shape", [(3,), (2, 3), (2, 3, 4), (2, 3, 4, 5)])
+def test_softmax_without_dim_uses_pytorchs_legacy_dim(shape: tuple) -> None:
+    """PyTorch's implicit choice: dim 0 for 0-, 1- and 3-D inputs, else dim 1."""
+    x = mg.tensor(away(shape, "legacy"))
+    dim = 0 if len(shape) in (1, 3) else 1
+    np.testing.assert_allclose(nn.Softmax()(x).numpy(), F.softmax(x, dim).numpy())
+    np.testing.assert_allclose(nn.LogSoftmax()(x).numpy(), F.log_softmax(x, dim).numpy())
+
+
+@pytest.mark.parametrize("shape", [(3,), (2, 3), (2, 3, 4), (2, 3, 4, 5)])
+def test_softmax_without_dim_matches_torch(torch: Any, shape: tuple) -> None:
+    x = away(shape, "legacy")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # PyTorch warns that the implicit dim is deprecated
+        want = torch.nn.Softmax()(torch.tensor(x)).numpy()
+    np.testing.assert_allclose(nn.Softmax()(mg.tensor(x)).numpy(), want, rtol=1e-12)
+
+
+def test_functional_dropout() -> None:
+    x = mg.ones(3)
+    assert F.dropout(x, 0.5, training=False) is x
+    with pytest.raises(
+        ValueError, match="dropout probability has to be between 0 and 1, but got 2"
+    ):
+        F.dropout(x, 2)
+
+
+@pytest.mark.parametrize("target", [mg.tensor([0, 1]), mg.full((2, 3), 1 / 3)])
+def test_label_smoothing_is_refused_not_ignored(target: mg.Tensor) -> None:
+    with pytest.raises(NotImplementedError, match="label_smoothing is not supported"):
+        F.cross_entropy(mg.ones(2, 3), target, label_smoothing=0.1)
+
+
 # ----- reprs ------------------------------------------------------------------------------------
 class _Custom:
     """A module with submodules, built for either library."""
@@ -1252,6 +1343,7 @@ REPRS = [
         lambda T: T.nn.Parameter(T.tensor([1.0, 2.0]), requires_grad=False),
         "Parameter containing:\ntensor([1., 2.])",
     ),
+    (lambda T: T.nn.Parameter(), "Parameter containing:\ntensor([], requires_grad=True)"),
 ]
 
 

@@ -396,6 +396,15 @@ def _dup_groups(T: Any) -> None:
     T.optim.SGD([{"params": [a]}, {"params": [a]}], lr=0.1)
 
 
+def _load_mismatched(T: Any, groups: str) -> None:
+    """Load a state_dict whose groups do not fit: two groups into one, or 2 params into 1."""
+    p, q = T.nn.Parameter(T.ones(2)), T.nn.Parameter(T.ones(2))
+    two = T.optim.SGD([{"params": [p]}, {"params": [q]}], lr=0.1)
+    one = T.optim.SGD([p] if groups == "sizes" else [p, q], lr=0.1)
+    src = T.optim.SGD([p, q], lr=0.1) if groups == "sizes" else two
+    one.load_state_dict(src.state_dict())
+
+
 OPT_ERRORS = [
     ("sgd-lr", lambda T: T.optim.SGD(_p(T), lr=-1), ValueError, "Invalid learning rate: -1"),
     (
@@ -474,6 +483,19 @@ OPT_ERRORS = [
         "Invalid weight_decay value: -1",
     ),
     ("adam-empty", lambda T: T.optim.Adam([]), ValueError, "optimizer got an empty parameter list"),
+    (
+        "load-group-count",
+        lambda T: _load_mismatched(T, "count"),
+        ValueError,
+        "loaded state dict has a different number of parameter groups",
+    ),
+    (
+        "load-group-size",
+        lambda T: _load_mismatched(T, "sizes"),
+        ValueError,
+        "loaded state dict contains a parameter group that doesn't match the size of optimizer's "
+        "group",
+    ),
 ]
 
 

@@ -10,9 +10,15 @@ ARITH = "minigrad.ops.arithmetic"
 
 def _unary(name: str, cls: str, points: float, reference, arg: Arg) -> Test:  # noqa: ANN001
     return Test(
-        name=name, symbol=cls, kind="function", points=points, reference=reference,
-        args=(arg,), library=f"{UNARY}:{cls}", swap_in=f"{UNARY}:{cls}",
-    )  # fmt: skip
+        name=name,
+        symbol=cls,
+        kind="function",
+        points=points,
+        reference=reference,
+        args=(arg,),
+        library=f"{UNARY}:{cls}",
+        swap_in=f"{UNARY}:{cls}",
+    )
 
 
 ASSIGNMENT = Assignment(
@@ -24,26 +30,45 @@ ASSIGNMENT = Assignment(
         _unary("sigmoid", "Sigmoid", 2, lambda x: x.sigmoid(), Arg(-4, 4)),
         _unary("tanh", "Tanh", 2, lambda x: x.tanh(), Arg(-2, 2)),
         Test(
-            name="pow", symbol="Pow", kind="function", points=2,
+            name="pow",
+            symbol="Pow",
+            kind="function",
+            points=2,
             reference=lambda x, n: x**n,
             args=(Arg(-2.5, 2.5, kinks=(0.0,)), Arg(number=True, choices=(3.0, 2.0, -1.0, 4.0))),
-            library=f"{ARITH}:Pow", swap_in=f"{ARITH}:Pow",
+            library=f"{ARITH}:Pow",
+            swap_in=f"{ARITH}:Pow",
             options={"arg_names": ["x", "exponent"]},
         ),
         Test(
-            name="unbroadcast", symbol="unbroadcast", kind="unbroadcast", points=2,
+            name="unbroadcast",
+            symbol="unbroadcast",
+            kind="unbroadcast",
+            points=2,
             library="minigrad.autograd.engine:sum_to",
             swap_in="minigrad.autograd.engine:sum_to",
         ),
         Test(
-            name="mul", symbol="Mul", kind="function", points=3,
-            reference=lambda a, b: a * b, args=(Arg(-2, 2), Arg(-2, 2)), broadcast=True,
-            library=f"{ARITH}:Mul", swap_in=f"{ARITH}:Mul",
+            name="mul",
+            symbol="Mul",
+            kind="function",
+            points=3,
+            reference=lambda a, b: a * b,
+            args=(Arg(-2, 2), Arg(-2, 2)),
+            broadcast=True,
+            library=f"{ARITH}:Mul",
+            swap_in=f"{ARITH}:Mul",
         ),
         Test(
-            name="div", symbol="Div", kind="function", points=3,
-            reference=lambda a, b: a / b, args=(Arg(-2, 2), Arg(-2, 2, kinks=(0.0,))),
-            broadcast=True, library=f"{ARITH}:Div", swap_in=f"{ARITH}:Div",
+            name="div",
+            symbol="Div",
+            kind="function",
+            points=3,
+            reference=lambda a, b: a / b,
+            args=(Arg(-2, 2), Arg(-2, 2, kinks=(0.0,))),
+            broadcast=True,
+            library=f"{ARITH}:Div",
+            swap_in=f"{ARITH}:Div",
         ),
     ),
-)  # fmt: skip
+)

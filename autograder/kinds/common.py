@@ -76,8 +76,9 @@ def close(got: np.ndarray | None, want: np.ndarray) -> bool:
     return bool(np.allclose(got, want, rtol=RTOL, atol=ATOL))
 
 
-def finite_difference(f: Callable[..., np.ndarray], base: list[np.ndarray], k: int,
-                      g: np.ndarray, eps: float = 1e-6) -> np.ndarray:  # fmt: skip
+def finite_difference(
+    f: Callable[..., np.ndarray], base: list[np.ndarray], k: int, g: np.ndarray, eps: float = 1e-6
+) -> np.ndarray:
     """Central differences of sum(g * f(...)) with respect to ``base[k]``, in float64."""
     out = np.zeros_like(base[k])
     for idx in np.ndindex(base[k].shape):
@@ -104,10 +105,13 @@ def capture_error(obs: Any, stage: str) -> Iterator[None]:
         yield
     except (ReferenceBlocked, EngineBlocked) as e:
         obs.meta["error"] = f"your {obs.meta['stage']}: {e}"
+    except NotImplementedError:
+        obs.meta["error"] = f"your {obs.meta['stage']} is not written yet (NotImplementedError)"
     except (Exception, SystemExit) as e:  # noqa: BLE001 - any failure of student code is data
         msg = str(e).strip().splitlines()[0][:200] if str(e).strip() else ""
         where = _where(e.__traceback__)
-        obs.meta["error"] = f"your {obs.meta['stage']} raised {type(e).__name__}: {msg}{where}"
+        msg = f": {msg}" if msg else ""
+        obs.meta["error"] = f"your {obs.meta['stage']} raised {type(e).__name__}{msg}{where}"
 
 
 def forward_problem(got: np.ndarray | None, want: np.ndarray) -> str:
@@ -145,8 +149,14 @@ def _ratio(got: np.ndarray, want: np.ndarray) -> float | None:
     return c if np.allclose(got, c * want, rtol=1e-4, atol=1e-7) else None
 
 
-def value_problem(name: str, got: np.ndarray, want: np.ndarray, ones: np.ndarray,
-                  others: dict[int, np.ndarray], names: list[str]) -> str:  # fmt: skip
+def value_problem(
+    name: str,
+    got: np.ndarray,
+    want: np.ndarray,
+    ones: np.ndarray,
+    others: dict[int, np.ndarray],
+    names: list[str],
+) -> str:
     """One sentence naming the mistake in a gradient of the right shape."""
     if not np.isfinite(got).all() and np.isfinite(want).all():
         return (

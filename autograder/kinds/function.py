@@ -31,8 +31,14 @@ def _tensor_args(test: Test) -> list[int]:
     return [i for i, a in enumerate(test.args) if not a.number]
 
 
-def _case(test: Test, rng: np.random.Generator, label: str, category: str,
-          shapes: list[tuple[int, ...]], choice: int = 0) -> Case:  # fmt: skip
+def _case(
+    test: Test,
+    rng: np.random.Generator,
+    label: str,
+    category: str,
+    shapes: list[tuple[int, ...]],
+    choice: int = 0,
+) -> Case:
     case = Case(label, category, meta={"numbers": {}, "noncontig": category == "noncontig"})
     shape_iter = iter(shapes)
     for i, arg in enumerate(test.args):
@@ -118,9 +124,10 @@ def probe(test: Test, obj: Any, case: Case) -> Case:
             else:
                 obs.arrays[f"grad{i}"] = common.as_array(g, f"gradient {i}")
     obs.meta["mutated"] = [
-        i for i, (x, b) in enumerate(zip(inputs, before))
+        i
+        for i, (x, b) in enumerate(zip(inputs, before))
         if hasattr(x, "detach") and not common.same(x.detach().numpy(), b)
-    ]  # fmt: skip
+    ]
     return obs
 
 
@@ -187,12 +194,16 @@ def judge(test: Test, cases_: list[Case], observations: list[Case]) -> list[Prop
             continue
         if obs.meta.get("mutated"):
             which = ", ".join(arg_names[i] for i in obs.meta["mutated"])
-            fail("mutation", f"your Function changes its input {which} in place; "
-                             "compute a new tensor instead")  # fmt: skip
+            fail(
+                "mutation",
+                f"your Function changes its input {which} in place; compute a new tensor instead",
+            )
         exp = expected(test, case)
         if not common.close(obs.arrays.get("out"), exp["out"]):
-            fail("forward" if cat == "basic" else value_prop,
-                 common.forward_problem(obs.arrays.get("out"), exp["out"]))  # fmt: skip
+            fail(
+                "forward" if cat == "basic" else value_prop,
+                common.forward_problem(obs.arrays.get("out"), exp["out"]),
+            )
             continue
         n_args = len(test.args)
         if obs.meta.get("n_grads", 0) < n_args:
@@ -209,15 +220,19 @@ def judge(test: Test, cases_: list[Case], observations: list[Case]) -> list[Prop
                 continue
             if got.shape != want.shape:
                 prop = "broadcast" if cat == "broadcast" else "shape"
-                fail(prop, common.shape_problem(arg_names[i], got.shape, want.shape,
-                                                exp["out"].shape))  # fmt: skip
+                fail(
+                    prop,
+                    common.shape_problem(arg_names[i], got.shape, want.shape, exp["out"].shape),
+                )
                 if cat == "basic":
                     fail("values", "the gradients have the wrong shape")
                 continue
             if not common.close(got, want):
                 other = {j: exp["grads"][j] for j in exp["grads"] if j != i}
-                fail(value_prop, common.value_problem(arg_names[i], got, want,
-                                                      exp["ones"][i], other, arg_names))  # fmt: skip
+                fail(
+                    value_prop,
+                    common.value_problem(arg_names[i], got, want, exp["ones"][i], other, arg_names),
+                )
     if failed & {"forward", "values"}:  # the other properties build on correct values
         carry = problems["values"] or problems["forward"] or ""
         for prop in ("broadcast", "noncontig", "mutation"):

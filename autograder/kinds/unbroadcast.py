@@ -27,13 +27,25 @@ def cases(test: Test, rng: np.random.Generator, hidden: bool) -> list[Case]:
     pairs = VISIBLE if not hidden else [HIDDEN[int(i)] for i in rng.permutation(len(HIDDEN))[:3]]
     out = []
     for k, (grad_shape, shape) in enumerate(pairs):
-        out.append(Case(f"case {k}", "basic", {"grad": upstream(rng, grad_shape)},
-                        {"shape": list(shape), "noncontig": False}))  # fmt: skip
+        out.append(
+            Case(
+                f"case {k}",
+                "basic",
+                {"grad": upstream(rng, grad_shape)},
+                {"shape": list(shape), "noncontig": False},
+            )
+        )
     grad_shape, shape = (3, 4), (1, 4)
     if hidden:
         grad_shape, shape = HIDDEN[int(rng.integers(len(HIDDEN)))]
-    out.append(Case("non-contiguous", "noncontig", {"grad": upstream(rng, grad_shape)},
-                    {"shape": list(shape), "noncontig": True}))  # fmt: skip
+    out.append(
+        Case(
+            "non-contiguous",
+            "noncontig",
+            {"grad": upstream(rng, grad_shape)},
+            {"shape": list(shape), "noncontig": True},
+        )
+    )
     return out
 
 

@@ -86,7 +86,7 @@ class Module:
             if value is not None and not isinstance(value, Tensor):
                 raise type_error(
                     f"cannot assign '{_typename(value)}' as buffer '{name}' "
-                    "(torch.Tensor or None expected)"
+                    "(torch.nn.Buffer, torch.Tensor or None expected)"
                 )
             self._buffers[name] = value
         else:

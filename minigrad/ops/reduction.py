@@ -75,6 +75,8 @@ class Mean(Function):
             )
         ctx.shape, ctx.dims, ctx.keepdim = d.shape, dims, keepdim
         ctx.count = d.size if dims is None else int(np.prod([d.shape[i] for i in dims]))
+        if ctx.count == 0:  # nan, like PyTorch, without numpy's "Mean of empty slice" warning
+            return np.full(np.sum(d, axis=dims, keepdims=keepdim).shape, np.nan, d.dtype)
         with np.errstate(invalid="ignore", divide="ignore"):
             return np.asarray(np.mean(d, axis=dims, keepdims=keepdim))
 

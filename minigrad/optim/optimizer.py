@@ -85,8 +85,17 @@ class Optimizer:
         }  # fmt: skip
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Restore hyperparameters and state; the groups must match, as saved state is matched
+        to parameters by position."""
+        saved_groups = state_dict["param_groups"]
+        if len(saved_groups) != len(self.param_groups):
+            raise value_error("loaded state dict has a different number of parameter groups")
+        pairs = zip(self.param_groups, saved_groups)
+        if any(len(g["params"]) != len(s["params"]) for g, s in pairs):
+            raise value_error("loaded state dict contains a parameter group that doesn't match "
+                              "the size of optimizer's group")  # fmt: skip
         params = [p for g in self.param_groups for p in g["params"]]
-        for g, saved in zip(self.param_groups, state_dict["param_groups"], strict=True):
+        for g, saved in zip(self.param_groups, saved_groups):
             g.update({k: v for k, v in saved.items() if k != "params"})
         self.state = {params[i]: dict(s) for i, s in state_dict["state"].items()}
 
