@@ -70,11 +70,6 @@ def test_switches_and_their_state():
     assert not torch.autograd.is_anomaly_enabled()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="PyTorch has torch.is_anomaly_enabled() and torch.is_anomaly_check_nan_enabled() at "
-    "the top level; minigrad only in minigrad.autograd (minigrad/__init__.py does not export them)",
-)
 def test_anomaly_queries_at_top_level_like_pytorch():
     assert torch.is_anomaly_enabled() is False
     assert torch.is_anomaly_check_nan_enabled() is True
