@@ -116,18 +116,7 @@ class Tensor:
     def _wrap(data: np.ndarray, version: VersionCounter | None = None) -> Tensor:
         """Fast internal constructor around an array of a supported dtype (no copy)."""
         t = object.__new__(Tensor)
-        t._data = data
-        t._version = version if version is not None else VersionCounter()
-        t._requires_grad = False
-        t._grad_fn = None
-        t._output_nr = 0
-        t._grad = None
-        t._base = None
-        t._view_chain = None
-        t._view_ver = 0
-        t._acc = None
-        t._hooks = None
-        t._retains_grad = False
+        t._init(data, version if version is not None else VersionCounter())
         return t
 
     # ----- views ---------------------------------------------------------------------------

@@ -191,25 +191,24 @@ def index_error_empty(kind: str, dim: int) -> IndexError:
     )
 
 
+def _extreme(kind: str, input: Tensor, dim: Any, keepdim: bool) -> Any:
+    if isinstance(dim, Tensor):
+        from .pointwise import maximum, minimum
+
+        return (maximum if kind == "max" else minimum)(input, dim)
+    if dim is None:
+        return (MaxAll if kind == "max" else MinAll).apply(input)
+    return _reduce_dim(kind, input, dim, keepdim)
+
+
 def max(input: Tensor, dim: Any = None, keepdim: bool = False) -> Any:
     """``max()`` of all elements, ``max(dim)`` -> (values, indices), ``max(a, b)`` element-wise."""
-    if isinstance(dim, Tensor):
-        from .pointwise import maximum
-
-        return maximum(input, dim)
-    if dim is None:
-        return MaxAll.apply(input)
-    return _reduce_dim("max", input, dim, keepdim)
+    return _extreme("max", input, dim, keepdim)
 
 
 def min(input: Tensor, dim: Any = None, keepdim: bool = False) -> Any:
-    if isinstance(dim, Tensor):
-        from .pointwise import minimum
-
-        return minimum(input, dim)
-    if dim is None:
-        return MinAll.apply(input)
-    return _reduce_dim("min", input, dim, keepdim)
+    """``min()`` of all elements, ``min(dim)`` -> (values, indices), ``min(a, b)`` element-wise."""
+    return _extreme("min", input, dim, keepdim)
 
 
 def _arg(fn: Any, input: Tensor, dim: Any, keepdim: bool) -> Tensor:
