@@ -148,7 +148,14 @@ def run_backward(
                     continue
                 nxt, nr = edge
                 if g is not None:
-                    _add(buffers, nxt, nr, _fit(g, meta, node, i))
+                    d = g._data
+                    if d.shape != meta[0] or d.dtype != meta[1]:
+                        g = _fit(g, meta, node, i)
+                    buf = buffers.get(nxt)
+                    if buf is None:
+                        buf = buffers[nxt] = [None] * nxt._num_outputs
+                    old = buf[nr]
+                    buf[nr] = g if old is None else old + g
                 deps[nxt] -= 1
                 if deps[nxt] == 0:
                     heapq.heappush(ready, (-nxt._seq, id(nxt), nxt))

@@ -10,6 +10,7 @@ from .._dtypes import result_type
 from .._errors import runtime_error
 from .._tensor import Tensor
 from ..autograd.function import Function
+from ..autograd.grad_mode import _State
 from ._common import as_tensor_arg, binary, broadcast_error, data
 
 
@@ -185,8 +186,8 @@ def keep_grad(grad: Tensor, keep: np.ndarray) -> Tensor:
     """``grad`` where ``keep`` holds, +0 elsewhere. ``grad * keep`` would leave -0 under negative
     gradients (printed ``-0.``); PyTorch's masked backward formulas (relu, clamp, where, max,
     masked_fill, index_put ...) use ``where`` and never do. Differentiable in ``grad``."""
-    if keep.all():
-        return grad
+    if not _State.enabled:  # plain backward: one numpy call
+        return Tensor._wrap(np.where(keep, grad._data, grad._data.dtype.type(0)))
     return MaskedFill.apply(grad, Tensor._wrap(~np.broadcast_to(keep, grad.shape)), 0.0)
 
 
