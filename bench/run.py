@@ -176,7 +176,9 @@ def fmt_ms(seconds: float) -> str:
 
 
 def fmt_ratio(x: float | None) -> str:
-    return "-" if x is None else f"{x:.2f}x"
+    if x is None:
+        return "-"
+    return f"{x:.3f}x" if x < 10 else f"{x:,.1f}x"
 
 
 def evaluate(rows: list[dict]) -> None:
@@ -366,7 +368,7 @@ def main(argv: list[str] | None = None) -> int:
             for rnd in range(1 if wl == "memory" else args.rounds):
                 for engine in pairs:
                     done = measured.get(engine, {})
-                    if "error" in done or done.get("wall", 0) > 2 * args.budget:
+                    if "error" in done or done.get("wall", 0) > 4 * args.budget:
                         continue  # failed, or too slow to repeat (micrograd mlp, mygrad chain)
                     t0 = time.perf_counter()
                     row = run_one(engine, wl, fixtures, args, env)
@@ -385,6 +387,8 @@ def main(argv: list[str] | None = None) -> int:
                 if wl == "memory":
                     memory_verdict(row)
                 rows.append(row)
+    order = {e: i for i, e in enumerate(engines)}
+    rows.sort(key=lambda r: (W.WORKLOADS.index(r["workload"]), order[r["engine"]]))
     evaluate(rows)
 
     print()

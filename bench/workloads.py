@@ -58,7 +58,7 @@ SIZES = {
         "mlp": 20,
         "mlp_micrograd": 1,
         "big": (128, 3),
-        "memory": (1_000, (100, 1_000)),
+        "memory": (1_000, (500, 1_000)),
     },
 }
 MLP_SHAPE = (2, 16, 16, 1)
@@ -530,7 +530,9 @@ def measure(
     out: dict = {"engine": engine, "workload": workload, "notes": []}
     run, scale = build(engine, workload, fx, mode)
     if scale != 1.0:
-        out["notes"].append(f"timed {SIZES[mode]['mlp_micrograd']} steps, scaled x{scale:g}")
+        out["notes"].append(
+            f"timed {SIZES[mode]['mlp_micrograd']} of {SIZES[mode]['mlp']} steps, scaled x{scale:g}"
+        )
     if workload == "memory":
         gc.collect()
         c0, t0 = time.process_time(), time.perf_counter()
