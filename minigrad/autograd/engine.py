@@ -143,14 +143,14 @@ def run_backward(
             results = _call(node, grads)
             if not retain_graph:
                 node._release()
-            for i, (edge, meta, g) in enumerate(zip(node._next, node._meta, results, strict=False)):
+            for i, (edge, g) in enumerate(zip(node._next, results, strict=False)):
                 if edge is None:
                     continue
-                nxt, nr = edge
+                nxt, nr, shape, dtype = edge
                 if g is not None:
                     d = g._data
-                    if d.shape != meta[0] or d.dtype != meta[1]:
-                        g = _fit(g, meta, node, i)
+                    if d.shape != shape or d.dtype != dtype:
+                        g = _fit(g, (shape, dtype), node, i)
                     buf = buffers.get(nxt)
                     if buf is None:
                         buf = buffers[nxt] = [None] * nxt._num_outputs

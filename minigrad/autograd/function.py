@@ -70,8 +70,8 @@ class Node:
     needs_input_grad: tuple[bool, ...] = ()
 
     def __init__(self) -> None:
-        self._next: list[tuple[Node, int] | None] = []
-        self._meta: list[tuple[tuple[int, ...], Any] | None] = []
+        # one entry per forward argument: None, or (node, output_nr, shape, dtype) of the input
+        self._next: list[tuple[Node, int, tuple[int, ...], Any] | None] = []
         self._seq = next(_sequence)
 
     def name(self) -> str:
@@ -84,7 +84,7 @@ class Node:
             edges = edges[: self._inputs]
         elif "_arg_is_tensor" in self.__dict__:
             edges = [e for e, is_t in zip(edges, self._arg_is_tensor, strict=True) if is_t]
-        return tuple(e if e is not None else (None, 0) for e in edges)
+        return tuple((e[0], e[1]) if e is not None else (None, 0) for e in edges)
 
     @property
     def metadata(self) -> dict:
@@ -386,19 +386,20 @@ _SHARED_CTX = FunctionCtx()  # minigrad's own ops only set attributes on a non-r
 
 def _record(cls: type[Function], args: tuple) -> Any:
     node = cls._backward_cls()
-    next_, meta, needs = [], [], []
+    edges, needs = [], []
     for a in args:
         if isinstance(a, Tensor) and a.requires_grad:
             fn = a._grad_fn if a._base is None else a.grad_fn
-            next_.append((fn, a._output_nr) if fn is not None else (accumulator(a), 0))
             d = a._data
-            meta.append((d.shape, d.dtype))
+            if fn is None:
+                edges.append((accumulator(a), 0, d.shape, d.dtype))
+            else:
+                edges.append((fn, a._output_nr, d.shape, d.dtype))
             needs.append(True)
         else:
-            next_.append(None)
-            meta.append(None)
+            edges.append(None)
             needs.append(False)
-    node._next, node._meta, node.needs_input_grad = next_, meta, tuple(needs)
+    node._next, node.needs_input_grad = edges, tuple(needs)
     if cls.inputs is None:
         node._arg_is_tensor = tuple(isinstance(a, Tensor) for a in args)
     if anomaly_mode._Anomaly.enabled:

@@ -1,4 +1,4 @@
-"""The one place where viz reads autograd internals (``_next``, ``_meta``, ``_saved``, ``_seq``).
+"""The one place where viz reads autograd internals (``_next``, ``_saved``, ``_seq``).
 
 ``node.saved_tensors`` raises once saved values are freed or modified in place, and
 ``next_functions`` hides edges the engine still follows, so a picture of the graph has to peek.
@@ -49,9 +49,7 @@ def in_edges(fn: Node) -> list[InEdge]:
     edges = []
     for slot, e in enumerate(fn._next):
         if e is not None:
-            meta = fn._meta[slot] if slot < len(fn._meta) else None
-            shape, dtype = meta if meta is not None else (None, None)
-            edges.append(InEdge(slot, e[0], e[1], shape, dtype))
+            edges.append(InEdge(slot, e[0], e[1], e[2], e[3]))
     return edges
 
 

@@ -94,8 +94,11 @@ def _backward(state: ExplorerState, info: NodeInfo, text: Text) -> str:
     me = _wrap(info.symbol)
     for loc in info.locals:
         product = f"{_factor(up)} · {_factor(loc.local)}"
-        if up is not None and loc.local is not None and loc.sent is not None and (
-            np.shape(up * loc.local) != np.shape(loc.sent)
+        if (
+            up is not None
+            and loc.local is not None
+            and loc.sent is not None
+            and (np.shape(up * loc.local) != np.shape(loc.sent))
         ):
             product = f"sum({product})"  # the engine sums a broadcast input's gradient
         product += f" = {_fmt(loc.sent)}"
