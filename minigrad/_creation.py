@@ -176,6 +176,11 @@ def empty(*size: Any, dtype: DType | None = None, device: Any = None,
 
 def full(size: Any, fill_value: Any, *, dtype: DType | None = None, device: Any = None,
          requires_grad: bool = False) -> Tensor:  # fmt: skip
+    if not isinstance(fill_value, (int, float, bool, np.number, np.bool_)):
+        raise type_error(
+            f"full(): argument 'fill_value' (position 2) must be Number, not "
+            f"{type(fill_value).__name__}"
+        )
     if dtype is None:
         dtype = _dtypes.scalar_dtype(fill_value)
     return _finish(np.full(_shape((size,)), fill_value, dtype.np), requires_grad, device)
@@ -183,6 +188,9 @@ def full(size: Any, fill_value: Any, *, dtype: DType | None = None, device: Any 
 
 def eye(n: int, m: int | None = None, *, dtype: DType | None = None, device: Any = None,
         requires_grad: bool = False) -> Tensor:  # fmt: skip
+    for name, v in (("n", n), ("m", m)):
+        if v is not None and v < 0:
+            raise runtime_error(f"{name} must be greater or equal to 0, got {v}")
     return _finish(np.eye(n, n if m is None else m, dtype=_np(dtype)), requires_grad, device)
 
 
@@ -227,6 +235,10 @@ def arange(start: Any, end: Any = None, step: Any = 1, *, dtype: DType | None = 
 
 def linspace(start: float, end: float, steps: int, *, dtype: DType | None = None,
              device: Any = None, requires_grad: bool = False) -> Tensor:  # fmt: skip
+    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)):
+        raise type_error(
+            f"linspace(): argument 'steps' (position 3) must be int, not {type(steps).__name__}"
+        )
     if steps < 0:
         raise runtime_error("number of steps must be non-negative")
     i = np.arange(steps, dtype=np.float64)

@@ -222,9 +222,9 @@ OPERATORS = {
 _OPERANDS = (Tensor, bool, int, float, np.number, np.bool_, np.ndarray)
 
 
-def _operator(fn: Any) -> Any:
+def _operator(fn: Any, operands: tuple = _OPERANDS) -> Any:
     def op(self: Tensor, other: Any) -> Any:
-        if not isinstance(other, _OPERANDS):
+        if not isinstance(other, operands):
             return NotImplemented
         return fn(self, other)
 
@@ -234,7 +234,11 @@ def _operator(fn: Any) -> Any:
 
 def attach() -> None:
     for name, fn in METHODS.items():
-        setattr(Tensor, name, _operator(fn) if name in OPERATORS else fn)
+        if name in ("__matmul__", "__rmatmul__"):  # numbers are no matrices: Python's TypeError
+            fn = _operator(fn, (Tensor, np.ndarray))
+        elif name in OPERATORS:
+            fn = _operator(fn)
+        setattr(Tensor, name, fn)
     for name, fn in PROPERTIES.items():
         setattr(Tensor, name, property(fn))
     Tensor.__hash__ = lambda self: id(self)  # type: ignore[method-assign]

@@ -186,6 +186,14 @@ def bmm(input: Tensor, mat2: Tensor) -> Tensor:
 
 def matmul(input: Tensor, other: Tensor) -> Tensor:
     """PyTorch's dispatch: dot, mv, mm, vector @ matrix, or batched with broadcasting."""
+    for name, t in (("input", input), ("other", other)):
+        if not isinstance(t, Tensor):
+            from .._errors import type_error
+
+            raise type_error(
+                f"matmul(): argument '{name}' must be Tensor, not {type(t).__name__}",
+                "wrap numbers with minigrad.tensor(...); use * for scaling.",
+            )
     da, db = input.ndim, other.ndim
     if da == 0 or db == 0:
         raise runtime_error(

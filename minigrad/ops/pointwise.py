@@ -174,7 +174,16 @@ class MaskedFill(Function):
     @staticmethod
     def forward(ctx: Any, x: Tensor, mask: Tensor, value: Any) -> np.ndarray:
         ctx.save_for_backward(mask)
-        return np.where(mask._data, np.asarray(data(value), x._data.dtype), x._data)
+        try:
+            out = np.where(mask._data, np.asarray(data(value), x._data.dtype), x._data)
+        except ValueError:
+            raise broadcast_error(mask, x) from None
+        if out.shape != x._data.shape:
+            raise runtime_error(
+                f"masked_fill_ only supports a mask that broadcasts to the tensor's shape "
+                f"{list(x.shape)}, got {list(mask.shape)}"
+            )
+        return out
 
     @staticmethod
     def backward(ctx: Any, grad: Tensor) -> tuple:

@@ -17,10 +17,18 @@ from .._tensor import Tensor
 from ..autograd.function import Function, FunctionCtx
 
 
-def _sizes(args: tuple) -> tuple[int, ...]:
+def _sizes(args: tuple, fn: str = "reshape", arg: str = "shape") -> tuple[int, ...]:
     """``f(2, 3)`` and ``f((2, 3))`` / ``f([2, 3])`` / ``f(Size)`` alike."""
     if len(args) == 1 and isinstance(args[0], (tuple, list)):
         args = tuple(args[0])
+    for a in args:
+        if isinstance(a, bool) or not isinstance(a, (int, np.integer)):
+            from .._errors import type_error
+
+            raise type_error(
+                f"{fn}(): argument '{arg}' (position 1) must be tuple of ints, not "
+                f"{type(a).__name__}"
+            )
     return tuple(int(a) for a in args)
 
 
@@ -82,7 +90,7 @@ class UnsafeView(Function):
 def view(input: Tensor, *shape: Any) -> Tensor:
     if len(shape) == 1 and not isinstance(shape[0], (int, tuple, list)):
         return input.to(shape[0])  # view(dtype)
-    return View.apply(input, infer_shape(_sizes(shape), input._data.size))
+    return View.apply(input, infer_shape(_sizes(shape, "view", "size"), input._data.size))
 
 
 def reshape(input: Tensor, *shape: Any) -> Tensor:
@@ -145,7 +153,7 @@ class T(Transpose):
 
 
 def permute(input: Tensor, *dims: Any) -> Tensor:
-    dims_t = tuple(normalize_dim(d, input.ndim) for d in _sizes(dims))
+    dims_t = tuple(normalize_dim(d, input.ndim) for d in _sizes(dims, "permute", "dims"))
     if sorted(dims_t) != list(range(input.ndim)):
         raise runtime_error(
             "permute(sparse_coo): number of dimensions in the tensor input does not match the "
@@ -252,7 +260,7 @@ class Expand(Function):
 
 
 def expand(input: Tensor, *sizes: Any) -> Tensor:
-    shape = _sizes(sizes)
+    shape = _sizes(sizes, "expand", "size")
     if len(shape) < input.ndim:
         raise runtime_error(
             f"expand(minigrad.{input.dtype._tensor_type}{{{list(input.shape)}}}, "
@@ -450,6 +458,8 @@ def split(input: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple[Ten
 
 
 def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
+    if chunks <= 0:
+        raise runtime_error(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
     n = input.shape[normalize_dim(dim, input.ndim)]
     return split(input, max(1, -(-n // chunks)), dim)
 
