@@ -4,7 +4,7 @@
 prints; the engine behind it fits in a few small files (see ``autograd/`` and ``ops/``).
 """
 
-from . import _tensor_methods, autograd, data, nn, optim, return_types
+from . import _tensor_methods, autograd, cuda, data, nn, optim, return_types
 from ._creation import (
     arange,
     as_tensor,

@@ -48,7 +48,7 @@ CASES: dict[str, tuple[Callable[[], object], type, str]] = {
     "numpy_requires_grad": (lambda: x.numpy(), RuntimeError,
                             "Can't call numpy() on Tensor that requires grad. Use "
                             "tensor.detach().numpy() instead."),
-    "cuda": (lambda: x.to("cuda"), RuntimeError, "Torch not compiled with CUDA enabled"),
+    "cuda": (lambda: x.to("cuda"), AssertionError, "Torch not compiled with CUDA enabled"),
     "negative_size": (lambda: torch.randn(-2), RuntimeError,
                       "Trying to create tensor with negative dimension -2: [-2]"),
 }  # fmt: skip

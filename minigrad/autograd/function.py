@@ -144,6 +144,9 @@ class AccumulateGrad(Node):
         super().__init__()
         self.variable = variable
 
+    def name(self) -> str:
+        return "torch::autograd::AccumulateGrad"
+
     @property
     def next_functions(self) -> tuple:
         return ()
