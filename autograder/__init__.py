@@ -5,5 +5,6 @@ The teacher: ``python -m autograder grade SUBMISSIONS --course exercises --out r
 """
 
 from .checks import check
+from .course import run_node
 
-__all__ = ["check"]
+__all__ = ["check", "run_node"]

@@ -40,8 +40,9 @@ def resolve(path: str) -> Any:
 
 
 def is_library(obj: Any) -> bool:
-    """Whether ``obj`` (a class or function) is defined inside minigrad itself."""
-    return str(getattr(obj, "__module__", "") or "").startswith("minigrad")
+    """Whether ``obj`` (a class or function) is defined inside minigrad itself, or is one of the
+    grader's reference answers."""
+    return str(getattr(obj, "__module__", "") or "").startswith(("minigrad", "autograder"))
 
 
 def _holders(obj: Any) -> list[tuple[Any, str]]:
@@ -140,8 +141,8 @@ def references_for(test: Test, assignment: Assignment) -> dict[str, Any]:
 @contextmanager
 def grading(test: Test, assignment: Assignment, ns: dict[str, Any] | None) -> Iterator[None]:
     with ExitStack() as stack:
-        if test.library:
-            stack.enter_context(blocked([test.library]))
+        if test.libraries:
+            stack.enter_context(blocked(test.libraries))
         if not test.options.get("engine_allowed"):
             stack.enter_context(no_engine())
         stack.enter_context(swapped(ns, references_for(test, assignment)))

@@ -104,7 +104,7 @@ def _block_library(assignment: Any, stack: ExitStack) -> None:
     from .isolation import blocked, resolve
 
     classes = [
-        t.library for t in assignment.tests if t.library and isinstance(resolve(t.library), type)
+        path for t in assignment.tests for path in t.libraries if isinstance(resolve(path), type)
     ]
     stack.enter_context(blocked(classes))
 
@@ -147,6 +147,8 @@ SANDBOX_MODULES = (
     "assignments",
     "cases",
     "checks",
+    "course",
+    "reference_mlp",
     "isolation",
     "kinds",
     "limits",

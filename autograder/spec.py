@@ -15,14 +15,22 @@ from typing import Any
 
 @dataclass(frozen=True)
 class Arg:
-    """One forward argument: a float64 tensor drawn from [low, high] away from ``kinks``, or a
-    plain number (``number=True``) drawn from ``choices``."""
+    """One forward argument: a float64 tensor drawn from [low, high] away from ``kinks``, a
+    plain value (``number=True``: a number, a dim, a flag) drawn from ``choices`` or given by
+    the test's case generator, or a tensor that gets no gradient, given by the case generator:
+    int64 (``integer=True``, class labels) or float64 (``constant=True``, a target)."""
 
     low: float = -2.0
     high: float = 2.0
     kinks: tuple[float, ...] = ()
     number: bool = False
-    choices: tuple[float, ...] = ()
+    choices: tuple[Any, ...] = ()
+    integer: bool = False
+    constant: bool = False
+
+    @property
+    def differentiable(self) -> bool:
+        return not (self.number or self.integer or self.constant)
 
 
 @dataclass(frozen=True)
@@ -32,9 +40,9 @@ class Test:
     ``kind`` selects the case generator, probe and judge (``autograder.kinds``).
     ``reference`` computes the expected result with minigrad's own ops (the parent process
     differentiates it with minigrad's engine in float64). ``library`` names minigrad's own
-    implementation of the op ("module:Class"): its backward is unreachable while this test runs.
-    ``swap_in`` is what stands in for ``symbol`` in the student's namespace while *other* tests
-    run (isolation), as "module:attribute".
+    implementation of the op ("module:Class", or a tuple of them): its backward is unreachable
+    while this test runs. ``swap_in`` is what stands in for ``symbol`` in the student's
+    namespace while *other* tests run (isolation), as "module:attribute".
     """
 
     name: str
@@ -43,7 +51,7 @@ class Test:
     points: float
     reference: Callable[..., Any] | None = None
     args: tuple[Arg, ...] = ()
-    library: str | None = None
+    library: str | tuple[str, ...] | None = None
     swap_in: str | None = None
     broadcast: bool = False
     options: dict[str, Any] = field(default_factory=dict)
@@ -51,6 +59,12 @@ class Test:
     @property
     def grade_id(self) -> str:
         return f"test_{self.name}"
+
+    @property
+    def libraries(self) -> list[str]:
+        if self.library is None:
+            return []
+        return [self.library] if isinstance(self.library, str) else list(self.library)
 
 
 @dataclass(frozen=True)

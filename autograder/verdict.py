@@ -16,7 +16,21 @@ LABELS = {
     "broadcast": "broadcast inputs",
     "noncontig": "non-contiguous inputs",
     "mutation": "inputs left unchanged",
-    "training": "training reaches the target accuracy",
+    "keepdim": "keepdim=False (reduced dimensions restored)",
+    "batched": "batched and broadcast (3-d) inputs",
+    "stable": "large logits (numerical stability)",
+    "accumulate": "gradients of a tensor used twice are summed",
+    "order": "topological order (a node runs after all its consumers)",
+    "once": "each node runs once",
+    "deep": "a chain of thousands of nodes (no recursion)",
+    "leaves": ".grad written into leaves only",
+    "update": "parameters updated in place by -lr * grad",
+    "still_leaf": "parameters still leaves that require grad",
+    "params": "parameters are leaves that require grad, with the layers' shapes",
+    "symmetry": "initialisation breaks the symmetry between hidden units",
+    "scale": "initial weights of a sensible size",
+    "learns": "trained model above 70% accuracy",
+    "training": "trained model above 90% accuracy",
 }
 
 

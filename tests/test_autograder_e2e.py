@@ -14,9 +14,17 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from test_autograder_support import COURSE, SOURCE, blank, grade_id
+from test_autograder_support import COURSE, SOURCE, blank, grade_id, source
 
-from autograder.mutants import ELEMENTWISE, ELEMENTWISE_CHEATS
+from autograder.mutants import (
+    ELEMENTWISE,
+    ELEMENTWISE_CHEATS,
+    MLP,
+    REDUCTIONS,
+    REDUCTIONS_SANDBOX_CHEATS,
+    Mutant,
+    by_name,
+)
 
 # one worker runs the whole module (one course, one batch); slow, but CI runs it
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("autograder_e2e")]
@@ -26,8 +34,8 @@ HIDDEN = re.compile(r"### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS\n?", re.S)
 MUTANTS = {m.name: m for m in ELEMENTWISE + ELEMENTWISE_CHEATS}
 
 
-def _student_copy() -> nbformat.NotebookNode:
-    nb = nbformat.read(str(SOURCE), as_version=4)
+def _student_copy(master: Path = SOURCE) -> nbformat.NotebookNode:
+    nb = nbformat.read(str(master), as_version=4)
     for cell in nb.cells:
         cell.source = HIDDEN.sub("", cell.source)
     return nb
@@ -147,14 +155,10 @@ def submissions(course: Path) -> dict[str, tuple[str, nbformat.NotebookNode]]:
     return subs
 
 
-@pytest.fixture(scope="module")
-def graded(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    tmp = tmp_path_factory.mktemp("e2e")
-    course, subs_dir, out, home = tmp / "course", tmp / "subs", tmp / "out", tmp / "home"
-    course.mkdir()
-    shutil.copy(COURSE / "nbgrader_config.py", course)
-    shutil.copytree(COURSE / "source", course / "source")
-    for student, (fname, nb) in submissions(course).items():
+def _grade(tmp: Path, course: Path, assignment: str, subs: dict) -> dict:
+    """Write the submissions, run the teacher's command on them, read grades.csv."""
+    subs_dir, out, home = tmp / f"subs-{assignment}", tmp / f"out-{assignment}", tmp / "home"
+    for student, (fname, nb) in subs.items():
         (subs_dir / student).mkdir(parents=True)
         nbformat.write(nb, str(subs_dir / student / fname))
     env = {k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER", "IPYTHON"))}
@@ -176,6 +180,8 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> dict:
         str(subs_dir),
         "--course",
         str(course),
+        "--assignment",
+        assignment,
         "--out",
         str(out),
         "--jobs",
@@ -189,6 +195,21 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> dict:
     with (out / "grades.csv").open() as f:
         rows = {r["student"]: r for r in csv.DictReader(f)}
     return {"proc": proc, "rows": rows, "out": out, "course": course}
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One course holding every assignment, graded one assignment after the other."""
+    course = tmp_path_factory.mktemp("e2e") / "course"
+    course.mkdir()
+    shutil.copy(COURSE / "nbgrader_config.py", course)
+    shutil.copytree(COURSE / "source", course / "source")
+    return course
+
+
+@pytest.fixture(scope="module")
+def graded(course: Path) -> dict:
+    return _grade(course.parent, course, "01_elementwise", submissions(course))
 
 
 def score(graded: dict, student: str, column: str = "score") -> float:
@@ -289,3 +310,79 @@ def test_feedback_and_report(graded: dict) -> None:
     assert "missing un-broadcast (1)" in report and "sign error (1)" in report
     assert "| test_mul | 3 |" in (out / "report.md").read_text()
     assert (out / "report.svg").read_text().startswith("<svg")
+
+
+# -- assignments 2 and 3: a few submissions each (the adversarial ones above test the machinery)
+
+
+def _few(assignment: str, mutants: dict[str, Mutant]) -> dict:
+    master = source(assignment)
+    subs = {"reference": _student_copy(master), "blank": _blank_all(_student_copy(master))}
+    for student, mutant in mutants.items():
+        nb = _student_copy(master)
+        _cell(nb, mutant.cell).source = mutant.code
+        subs[student] = nb
+    return {k: (master.name, nb) for k, nb in subs.items()}
+
+
+A2 = "02_reductions_engine"
+
+
+@pytest.fixture(scope="module")
+def graded2(course: Path, graded: dict) -> dict:  # after assignment 1, in the same course
+    mutants = {
+        "per_path": by_name(REDUCTIONS)["engine_once_per_path"],
+        "captured": by_name(REDUCTIONS_SANDBOX_CHEATS)["matmul_captured_library_backward"],
+    }
+    return _grade(course.parent, course, A2, _few(A2, mutants))
+
+
+def test_assignment2_reference_full_blank_zero_mutant_partial(graded2: dict) -> None:
+    proc = graded2["proc"]
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert score(graded2, "reference") == 17
+    assert score(graded2, "blank") == 0
+    # an engine that runs a node once per path: stopped on the ladder of diamonds, never
+    # timing out, and only the engine loses points
+    engine = score(graded2, "per_path", "test_engine")
+    assert 0 < engine < 5 and score(graded2, "per_path") == pytest.approx(12 + engine)
+    assert graded2["rows"]["per_path"]["status"] == "ok"
+    html = (graded2["out"] / "feedback" / "per_path" / f"{A2}.html").read_text()
+    assert "more than once" in html and "HIDDEN TESTS" not in html
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{graded2['course'] / 'gradebook.db'}") as gb:
+        assert gb.find_submission(A2, "reference").score == 17
+        assert gb.find_submission("01_elementwise", "reference").score == 17  # still there
+
+
+def test_assignment2_library_backward_captured_early_earns_nothing(graded2: dict) -> None:
+    # the cell keeps minigrad's own backward in a variable before any check runs: the local
+    # check cannot notice, the sandbox blocks it for the whole session
+    assert score(graded2, "captured", "test_matmul") == 0
+    assert score(graded2, "captured") == 14
+
+
+A3 = "03_mlp"
+
+
+@pytest.fixture(scope="module")
+def graded3(course: Path, graded2: dict) -> dict:
+    mutants = {
+        "no_grad": by_name(MLP)["sgd_without_no_grad"],
+        "squeeze": by_name(MLP)["train_without_squeeze"],
+    }
+    return _grade(course.parent, course, A3, _few(A3, mutants))
+
+
+def test_assignment3_trains_in_the_sandbox_on_hidden_data(graded3: dict) -> None:
+    proc = graded3["proc"]
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert score(graded3, "reference") == 13
+    assert score(graded3, "blank") == 0
+    # in-place update of a leaf with autograd on: minigrad's leaf error, named for the student
+    assert score(graded3, "no_grad", "test_sgd") == 0 and score(graded3, "no_grad") == 11
+    # (N, 1) logits against (N,) targets broadcast to (N, N): the network learns nothing
+    assert score(graded3, "squeeze", "test_training") == 0 and score(graded3, "squeeze") == 9
+    html = (graded3["out"] / "feedback" / "no_grad" / f"{A3}.html").read_text()
+    assert "torch.no_grad()" in html

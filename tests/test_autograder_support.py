@@ -11,6 +11,13 @@ import nbformat
 ROOT = Path(__file__).resolve().parent.parent
 COURSE = ROOT / "exercises"
 SOURCE = COURSE / "source" / "01_elementwise" / "01_elementwise.ipynb"
+
+
+def source(assignment: str) -> Path:
+    """The master notebook of an assignment."""
+    return COURSE / "source" / assignment / f"{assignment}.ipynb"
+
+
 SOLUTION_REGION = re.compile(
     r"^(?P<indent>[ \t]*)### BEGIN SOLUTION\n.*?^[ \t]*### END SOLUTION[^\n]*$", re.S | re.M
 )
@@ -27,11 +34,13 @@ def grade_id(cell: Any) -> str | None:
     return (cell.get("metadata", {}).get("nbgrader") or {}).get("grade_id")
 
 
-def namespace(replace: dict[str, str] | None = None, blank_all: bool = False) -> dict[str, Any]:
-    """Run the source notebook's code cells (not tests, not the demo) into a fresh namespace,
+def namespace(
+    replace: dict[str, str] | None = None, blank_all: bool = False, notebook: Path = SOURCE
+) -> dict[str, Any]:
+    """Run a source notebook's code cells (not tests, not the demo) into a fresh namespace,
     with some answer cells replaced (by grade_id)."""
     replace = replace or {}
-    nb = nbformat.read(str(SOURCE), as_version=4)
+    nb = nbformat.read(str(notebook), as_version=4)
     ns: dict[str, Any] = {}
     for cell in nb.cells:
         meta = cell.metadata.get("nbgrader", {})

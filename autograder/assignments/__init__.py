@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from ..spec import Assignment, Test
 from .elementwise import ASSIGNMENT as ELEMENTWISE
+from .mlp import ASSIGNMENT as MLP
+from .reductions import ASSIGNMENT as REDUCTIONS
 
-ASSIGNMENTS: dict[str, Assignment] = {a.name: a for a in (ELEMENTWISE,)}
+ASSIGNMENTS: dict[str, Assignment] = {a.name: a for a in (ELEMENTWISE, REDUCTIONS, MLP)}
 
 
 def find_test(name: str) -> tuple[Assignment, Test]:

@@ -5,9 +5,16 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from . import function, unbroadcast
+from . import engine, function, init, sgd, training, unbroadcast
 
-KINDS: dict[str, ModuleType] = {"function": function, "unbroadcast": unbroadcast}
+KINDS: dict[str, ModuleType] = {
+    "function": function,
+    "unbroadcast": unbroadcast,
+    "engine": engine,
+    "sgd": sgd,
+    "init": init,
+    "training": training,
+}
 
 
 def kind(name: str) -> ModuleType:

@@ -3,11 +3,18 @@
 The probe calls ``Student.apply(*inputs)`` and then the student's ``backward`` *directly* with a
 random upstream gradient, so the raw gradients are judged before minigrad's engine would sum
 them back to each input's shape (which would hide a missing un-broadcast).
+
+A test may bring its own case generator (``options["cases"]``: ``(rng, hidden)`` -> a list of
+:class:`Spec`, for ops whose arguments depend on each other, such as a shape and a ``dim``), its
+own categories of cases (``options["categories"]``: each is a property, e.g. ``keepdim``) and a
+``options["hint"]`` that words a failure in terms of that op (``hint(case, i, got, want,
+sentence)`` -> a sentence, where ``i`` is the argument whose gradient is wrong, or None for an
+exception or a wrong forward).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -27,8 +34,61 @@ BROADCAST_PAIRS = [
 ]
 
 
+class Spec(NamedTuple):
+    """One case from a test's own generator: ``arrays`` for its tensor arguments (by position),
+    ``numbers`` for its plain ones; the upstream gradient is drawn for the reference's output."""
+
+    label: str
+    category: str
+    arrays: dict[int, np.ndarray]
+    numbers: dict[int, Any] = {}
+
+
 def _tensor_args(test: Test) -> list[int]:
-    return [i for i, a in enumerate(test.args) if not a.number]
+    """The arguments that get a gradient."""
+    return [i for i, a in enumerate(test.args) if a.differentiable]
+
+
+def _plain(value: Any) -> Any:
+    """A plain argument as the student's forward gets it (JSON turns tuples into lists)."""
+    return tuple(value) if isinstance(value, list) else value
+
+
+def _reference_out_shape(test: Test, case: Case) -> tuple[int, ...]:
+    import minigrad
+
+    assert test.reference is not None
+    with minigrad.no_grad():
+        out = test.reference(*_reference_args(test, case, requires_grad=False))
+    return tuple(out.shape)
+
+
+def _reference_args(test: Test, case: Case, requires_grad: bool) -> list[Any]:
+    import minigrad
+
+    args: list[Any] = []
+    for i, arg in enumerate(test.args):
+        if arg.number:
+            args.append(_plain(case.meta["numbers"][str(i)]))
+        elif arg.integer:
+            args.append(minigrad.tensor(case.arrays[f"arg{i}"].astype(np.int64)))
+        elif arg.constant:
+            args.append(minigrad.tensor(case.arrays[f"arg{i}"].copy()))
+        else:
+            args.append(minigrad.tensor(case.arrays[f"arg{i}"], requires_grad=requires_grad))
+    return args
+
+
+def _from_spec(test: Test, rng: np.random.Generator, spec: Spec) -> Case:
+    case = Case(
+        spec.label,
+        spec.category,
+        {f"arg{i}": a for i, a in spec.arrays.items()},
+        {"numbers": {str(i): v for i, v in spec.numbers.items()}},
+    )
+    case.meta["noncontig"] = spec.category == "noncontig"
+    case.arrays["grad"] = upstream(rng, _reference_out_shape(test, case))
+    return case
 
 
 def _case(
@@ -53,6 +113,9 @@ def _case(
 
 
 def cases(test: Test, rng: np.random.Generator, hidden: bool) -> list[Case]:
+    custom = test.options.get("cases")
+    if custom is not None:
+        return [_from_spec(test, rng, spec) for spec in custom(rng, hidden)]
     n = len(_tensor_args(test))
     out: list[Case] = []
     if not hidden:
@@ -82,10 +145,14 @@ def _inputs(test: Test, case: Case) -> list[Any]:
     args: list[Any] = []
     for i, arg in enumerate(test.args):
         if arg.number:
-            args.append(case.meta["numbers"][str(i)])
+            args.append(_plain(case.meta["numbers"][str(i)]))
             continue
         x = case.arrays[f"arg{i}"]
-        if case.meta["noncontig"]:
+        if arg.integer:
+            args.append(minigrad.tensor(x.astype(np.int64)))
+        elif arg.constant:
+            args.append(minigrad.tensor(x.copy()))
+        elif case.meta["noncontig"]:
             args.append(common.noncontiguous(x))
         else:
             args.append(minigrad.tensor(x.copy(), requires_grad=True))
@@ -138,12 +205,7 @@ def expected(test: Test, case: Case) -> dict[str, Any]:
 
     assert test.reference is not None
     tensor_idx = _tensor_args(test)
-    args: list[Any] = []
-    for i, arg in enumerate(test.args):
-        if arg.number:
-            args.append(case.meta["numbers"][str(i)])
-        else:
-            args.append(minigrad.tensor(case.arrays[f"arg{i}"], requires_grad=True))
+    args = _reference_args(test, case, requires_grad=True)
     out = test.reference(*args)
     g = case.arrays["grad"]
     grads = minigrad.autograd.grad(out, [args[i] for i in tensor_idx], minigrad.tensor(g))
@@ -170,14 +232,23 @@ def expected(test: Test, case: Case) -> dict[str, Any]:
     return exp
 
 
+def _no_hint(case: Case, i: int | None, got: Any, want: Any, sentence: str) -> str:
+    return sentence
+
+
+def categories(test: Test) -> list[str]:
+    """The case categories besides basic and non-contiguous: one property each."""
+    return list(test.options.get("categories", ["broadcast"] if test.broadcast else []))
+
+
 def judge(test: Test, cases_: list[Case], observations: list[Case]) -> list[Property]:
     """Property verdicts from (case, observation) pairs."""
-    names = ["forward", "shape", "values", "noncontig", "mutation"]
-    if test.broadcast:
-        names.insert(3, "broadcast")
+    extra = categories(test)
+    names = ["forward", "shape", "values", *extra, "noncontig", "mutation"]
     problems: dict[str, str | None] = {n: None for n in names}
     failed: set[str] = set()
     arg_names = common.arg_names(test)
+    hint = test.options.get("hint", _no_hint)
 
     def fail(prop: str, sentence: str) -> None:
         failed.add(prop)
@@ -187,8 +258,9 @@ def judge(test: Test, cases_: list[Case], observations: list[Case]) -> list[Prop
     for case, obs in zip(cases_, observations):
         cat = case.category
         err = obs.meta.get("error")
-        value_prop = {"basic": "values", "noncontig": "noncontig", "broadcast": "broadcast"}[cat]
+        value_prop = "values" if cat == "basic" else cat
         if err:
+            err = hint(case, None, None, None, err)
             for prop in names if cat == "basic" else [value_prop]:
                 fail(prop, err)
             continue
@@ -200,9 +272,10 @@ def judge(test: Test, cases_: list[Case], observations: list[Case]) -> list[Prop
             )
         exp = expected(test, case)
         if not common.close(obs.arrays.get("out"), exp["out"]):
+            sentence = common.forward_problem(obs.arrays.get("out"), exp["out"])
             fail(
                 "forward" if cat == "basic" else value_prop,
-                common.forward_problem(obs.arrays.get("out"), exp["out"]),
+                hint(case, None, obs.arrays.get("out"), exp["out"], sentence),
             )
             continue
         n_args = len(test.args)
@@ -219,25 +292,24 @@ def judge(test: Test, cases_: list[Case], observations: list[Case]) -> list[Prop
                 fail(value_prop, msg)
                 continue
             if got.shape != want.shape:
-                prop = "broadcast" if cat == "broadcast" else "shape"
-                fail(
-                    prop,
-                    common.shape_problem(arg_names[i], got.shape, want.shape, exp["out"].shape),
+                prop = "shape" if cat in ("basic", "noncontig") else value_prop
+                sentence = common.shape_problem(
+                    arg_names[i], got.shape, want.shape, exp["out"].shape
                 )
+                fail(prop, hint(case, i, got, want, sentence))
                 if cat == "basic":
                     fail("values", "the gradients have the wrong shape")
                 continue
             if not common.close(got, want):
                 other = {j: exp["grads"][j] for j in exp["grads"] if j != i}
-                fail(
-                    value_prop,
-                    common.value_problem(arg_names[i], got, want, exp["ones"][i], other, arg_names),
+                sentence = common.value_problem(
+                    arg_names[i], got, want, exp["ones"][i], other, arg_names
                 )
+                fail(value_prop, hint(case, i, got, want, sentence))
     if failed & {"forward", "values"}:  # the other properties build on correct values
         carry = problems["values"] or problems["forward"] or ""
-        for prop in ("broadcast", "noncontig", "mutation"):
-            if prop in names:
-                fail(prop, carry)
+        for prop in (*extra, "noncontig", "mutation"):
+            fail(prop, carry)
     elif "noncontig" in failed:
         problems["noncontig"] = f"{NONCONTIG}: {problems['noncontig']}"
     return [Property(n, common.WEIGHTS[n], n not in failed, problems[n]) for n in names]

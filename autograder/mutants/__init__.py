@@ -25,5 +25,20 @@ def by_name(mutants: list[Mutant]) -> dict[str, Mutant]:
 
 from .elementwise import CHEATS as ELEMENTWISE_CHEATS  # noqa: E402
 from .elementwise import MUTANTS as ELEMENTWISE  # noqa: E402
+from .mlp import CHEATS as MLP_CHEATS  # noqa: E402
+from .mlp import MUTANTS as MLP  # noqa: E402
+from .reductions import CHEATS as REDUCTIONS_CHEATS  # noqa: E402
+from .reductions import MUTANTS as REDUCTIONS  # noqa: E402
+from .reductions import SANDBOX_ONLY_CHEATS as REDUCTIONS_SANDBOX_CHEATS  # noqa: E402
 
-__all__ = ["Mutant", "ELEMENTWISE", "ELEMENTWISE_CHEATS", "by_name"]
+__all__ = [
+    "Mutant",
+    "ELEMENTWISE",
+    "ELEMENTWISE_CHEATS",
+    "MLP",
+    "MLP_CHEATS",
+    "REDUCTIONS",
+    "REDUCTIONS_CHEATS",
+    "REDUCTIONS_SANDBOX_CHEATS",
+    "by_name",
+]

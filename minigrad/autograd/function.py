@@ -56,10 +56,12 @@ def short_name(node: Node) -> str:
 class Node:
     """One step of the backward pass: ``grad_fn`` of a tensor, ``next_functions`` its inputs."""
 
+    # what every node has lives in slots; the rest (ctx.dim, hooks) in a __dict__ made lazily
+    __slots__ = ("_next", "_seq", "needs_input_grad", "_saved", "__dict__", "__weakref__")
+
     _inputs: int | None = None  # how many leading forward args count as inputs in next_functions
 
     # rarely set: class-level defaults keep node creation cheap
-    _saved: list[Any] | None = ()
     _num_outputs = 1
     _materialize = True  # False after ctx.set_materialize_grads(False): unused outputs get None
     _tensor_pre_hooks: dict[int, list[Callable]] | None = None
@@ -67,12 +69,13 @@ class Node:
     _hooks: list[Callable] | None = None
     _pre_hooks: list[Callable] | None = None
     _trace: list[str] | None = None
-    needs_input_grad: tuple[bool, ...] = ()
 
     def __init__(self) -> None:
         # one entry per forward argument: None, or (node, output_nr, shape, dtype) of the input
         self._next: list[tuple[Node, int, tuple[int, ...], Any] | None] = []
         self._seq = next(_sequence)
+        self.needs_input_grad: tuple[bool, ...] = ()
+        self._saved: list[Any] | None = ()
 
     def name(self) -> str:
         return type(self).__name__
@@ -294,6 +297,8 @@ class FunctionCtx:
 class _RecordingCtx:
     """Methods a backward node gets as ``ctx`` during a recorded forward."""
 
+    __slots__ = ()
+
     def save_for_backward(self: Any, *values: Any) -> None:
         self._to_save = values
 
@@ -318,7 +323,8 @@ class _FunctionMeta(type):
         cls._backward_cls = type(
             node_name,
             (_RecordingCtx, BackwardNode),
-            {"_function": cls, "__module__": module, "_inputs": getattr(cls, "inputs", None)},
+            {"_function": cls, "__module__": module, "_inputs": getattr(cls, "inputs", None),
+             "__slots__": ()},
         )
 
 
