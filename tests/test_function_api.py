@@ -442,3 +442,15 @@ def test_library_ops_are_functions_too():
     assert node.next_functions[0][0] is (x * 2).grad_fn.next_functions[0][0]  # one per leaf
     sorted_saved = sorted(t.tolist() for t in node.saved_tensors)
     assert sorted_saved == [[1.0, 2.0], [3.0, 4.0]]
+
+
+def test_calling_a_node_runs_its_backward_alone_like_pytorch() -> None:
+    """``y.grad_fn(g)`` gives one gradient per next_functions entry (None where no grad is
+    needed), a single one unwrapped."""
+    x = torch.tensor([1.0, 2.0], requires_grad=True)
+    w = torch.tensor([3.0, 4.0], requires_grad=True)
+    gx, gw = (x * w).grad_fn(torch.ones(2))
+    assert gx.tolist() == [3.0, 4.0] and gw.tolist() == [1.0, 2.0]
+    g, none = (x + 1).grad_fn(torch.tensor([0.5, -2.0]))
+    assert g.tolist() == [0.5, -2.0] and none is None
+    assert x.sum().grad_fn(torch.tensor(3.0)).tolist() == [3.0, 3.0]

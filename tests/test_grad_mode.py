@@ -210,11 +210,6 @@ def test_decorated_generator_runs_under_the_mode():
     assert next(g) is False
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="grad mode is one process-wide flag; PyTorch's is thread-local (a new thread starts "
-    "with grad enabled)",
-)
 def test_grad_mode_is_thread_local():
     seen = []
     with torch.no_grad():

@@ -80,14 +80,29 @@ class Node:
     def name(self) -> str:
         return type(self).__name__
 
+    def _input_positions(self) -> list[int]:
+        """Which forward arguments are listed in ``next_functions`` (tensors and operands,
+        not parameters such as ``dim``)."""
+        n = len(self._next)
+        if self._inputs is not None:
+            return list(range(min(self._inputs, n)))
+        if "_arg_is_tensor" in self.__dict__:
+            return [i for i, is_t in enumerate(self._arg_is_tensor) if is_t]
+        return list(range(n))
+
     @property
     def next_functions(self) -> tuple[tuple[Node | None, int], ...]:
         edges = self._next
-        if self._inputs is not None:
-            edges = edges[: self._inputs]
-        elif "_arg_is_tensor" in self.__dict__:
-            edges = [e for e, is_t in zip(edges, self._arg_is_tensor, strict=True) if is_t]
-        return tuple((e[0], e[1]) if e is not None else (None, 0) for e in edges)
+        return tuple((edges[i][0], edges[i][1]) if edges[i] is not None else (None, 0)
+                     for i in self._input_positions())  # fmt: skip
+
+    def __call__(self, *grads: Tensor) -> Any:
+        """``y.grad_fn(g)``: this node's backward alone, one gradient per entry of
+        ``next_functions`` (a single one is returned unwrapped, as in PyTorch)."""
+        out = self.apply(list(grads))
+        picked = tuple(out[i] if i < len(out) and self._next[i] is not None else None
+                       for i in self._input_positions())  # fmt: skip
+        return picked[0] if len(picked) == 1 else picked
 
     @property
     def metadata(self) -> dict:

@@ -8,15 +8,21 @@ nest the way PyTorch's do: ``enable_grad`` inside ``no_grad`` turns recording ba
 from __future__ import annotations
 
 import functools
+import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-class _State:
+class _ThreadState(threading.local):
+    """Per thread, as in PyTorch: a new thread starts with grad mode on."""
+
     enabled = True
     inference = False
+
+
+_State = _ThreadState()
 
 
 def is_grad_enabled() -> bool:
