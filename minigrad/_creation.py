@@ -222,14 +222,12 @@ def arange(start: Any, end: Any = None, step: Any = 1, *, dtype: DType | None = 
     if step == 0:
         raise runtime_error("step must be nonzero")
     if (end - start) * step < 0:
-        raise runtime_error(
-            "upper bound and lower bound inconsistent with step sign"
-        )
+        raise runtime_error("upper bound and lower bound inconsistent with step sign")
     integral = all(isinstance(v, (int, np.integer)) and not isinstance(v, bool)
                    for v in (start, end, step))  # fmt: skip
     target = dtype or (_dtypes.int64 if integral else _dtypes.get_default_dtype())
     n = max(0, math.ceil((end - start) / step))
-    data = (start + np.arange(n, dtype=np.float64 if not integral else np.int64) * step)
+    data = start + np.arange(n, dtype=np.float64 if not integral else np.int64) * step
     return _finish(data.astype(target.np), requires_grad, device)
 
 
@@ -283,7 +281,7 @@ def randint(low: int, high: int | None = None, size: Any = None, *,
     if high is None:
         low, high = 0, low
     if size is None:
-        raise type_error("randint() missing 1 required positional arguments: \"size\"")
+        raise type_error('randint() missing 1 required positional arguments: "size"')
     data = _Random.rng.integers(low, high, _shape((size,)))
     return _finish(data.astype((dtype or _dtypes.int64).np), requires_grad)
 

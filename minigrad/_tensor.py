@@ -237,9 +237,7 @@ class Tensor:
         """``hook(grad)`` runs when this tensor's gradient is computed; a returned tensor
         replaces the gradient."""
         if not self.requires_grad:
-            raise runtime_error(
-                "cannot register a hook on a tensor that doesn't require gradient"
-            )
+            raise runtime_error("cannot register a hook on a tensor that doesn't require gradient")
         fn = self.grad_fn
         if fn is not None:
             return fn._add_tensor_hook(self._output_nr, hook)
@@ -282,9 +280,7 @@ class Tensor:
     @data.setter
     def data(self, value: Tensor) -> None:
         if not isinstance(value, Tensor):
-            raise type_error(
-                f"Variable data has to be a tensor, but got {type(value).__name__}"
-            )
+            raise type_error(f"Variable data has to be a tensor, but got {type(value).__name__}")
         self._data = value._data
 
     # ----- metadata ----------------------------------------------------------------------------

@@ -84,8 +84,14 @@ INPLACE_ON_NONLEAF = [
     "masked_fill_", "zero_", "uniform_", "normal_",
 ]  # fmt: skip
 INPLACE_ARGS = {
-    "add_": ("y",), "sub_": ("y",), "mul_": ("y",), "div_": ("y",), "pow_": (2,),
-    "clamp_": (0.2, 0.8), "clip_": (0.2, 0.8), "masked_fill_": ("mask", 0.0),
+    "add_": ("y",),
+    "sub_": ("y",),
+    "mul_": ("y",),
+    "div_": ("y",),
+    "pow_": (2,),
+    "clamp_": (0.2, 0.8),
+    "clip_": (0.2, 0.8),
+    "masked_fill_": ("mask", 0.0),
 }
 
 ZERO_DERIVATIVE = {"sign"}  # differentiable, with derivative 0 everywhere it exists

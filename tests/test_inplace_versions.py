@@ -119,7 +119,6 @@ def test_version_attribute_is_an_int_like_pytorch():
     assert x[0]._version == 1  # one counter, shared with views
 
 
-
 IN_PLACE = {
     "add_": lambda t: t.add_(1),
     "sub_": lambda t: t.sub_(1),

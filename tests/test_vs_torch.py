@@ -182,9 +182,14 @@ def assert_same(mg: Any, pt: Any, rtol: float = 1e-6, atol: float = 1e-6, where:
         for k in pt:
             assert_same(mg[k], pt[k], rtol, atol, f"{where}[{k!r}]", ignore)
         return
-    if isinstance(pt, tuple) and pt and pt[0] == "raised" or isinstance(mg, tuple) and mg and mg[
-        0
-    ] == "raised":
+    if (
+        isinstance(pt, tuple)
+        and pt
+        and pt[0] == "raised"
+        or isinstance(mg, tuple)
+        and mg
+        and mg[0] == "raised"
+    ):
         assert mg == pt, f"{where}:\n minigrad {_short(mg)}\n torch    {_short(pt)}"
         return
     if isinstance(pt, (list, tuple)):
@@ -367,45 +372,51 @@ def test_promotion(lhs, rhs, op):
     compare(BINARY[op], LHS[lhs], RHS[rhs])
 
 
-@cases({
-    "int_truediv_int": (lambda torch, a, b: a / b, ints(4, lo=1), ints(4, lo=1)),
-    "int_truediv_pyint": (lambda torch, a: a / 2, ints(4)),
-    "int_floordiv": (lambda torch, a, b: a // b, ints(4), ints(4, lo=1)),
-    # no grad: PyTorch marks floor_divide's result as requiring grad (NotImplemented grad_fn)
-    "float_floordiv": (lambda torch, a, b: a // b, NoGrad(rnd(4)), NoGrad(pos(4))),
-    "int_rfloordiv": (lambda torch, a: 7 // a, ints(4, lo=1)),
-    "int_mod": (lambda torch, a, b: a % b, ints(4), ints(4, lo=1)),
-    "float_mod_neg": (lambda torch, a: a % -1.5, rnd(4)),
-    "int_rmod": (lambda torch, a: 7 % a, ints(4, lo=1)),
-    "int_pow_int": (lambda torch, a: a**2, ints(4)),
-    "int_pow_float": (lambda torch, a: a**0.5, ints(4, lo=0)),
-    "int_pow_neg_int": (lambda torch, a: a**-1, ints(4, lo=1)),
-    "float_pow_int_tensor": (lambda torch, a, b: a**b, pos(4), ints(4, lo=0, hi=3)),
-    "int_rpow": (lambda torch, a: 2**a, ints(4, lo=0)),
-    "bool_sum_dtype": (lambda torch, a: a.sum(), bools(5)),
-    "bool_neg": (lambda torch, a: -a, bools(3)),
-    "bool_mul_float": (lambda torch, a: a * 1.5, bools(3)),
-    "bool_and": (lambda torch, a, b: a & b, bools(4), bools(4)),
-    "bool_or": (lambda torch, a, b: a | b, bools(4), bools(4)),
-    "bool_xor": (lambda torch, a, b: a ^ b, bools(4), bools(4)),
-    "bool_invert": (lambda torch, a: ~a, bools(4)),
-    "int_invert": (lambda torch, a: ~a, ints(4)),
-    "float_and": (lambda torch, a, b: a & b, rnd(4), rnd(4)),
-    "result_type_int_float": (lambda torch, a: torch.result_type(a, 1.0), ints(2)),
-    "result_type_f32_0d_f64": (lambda torch, a, b: torch.result_type(a, b), rnd(2), np.array(1.0)),
-    "promote_types": (lambda torch: torch.promote_types(torch.int32, torch.float32),),
-    "promote_types_int": (lambda torch: torch.promote_types(torch.int32, torch.int64),),
-    "promote_types_bool": (lambda torch: torch.promote_types(torch.bool, torch.int32),),
-    "i32_plus_i64_0d": (lambda torch, a, b: a + b, ints(3, dtype=np.int32), np.array(5)),
-    "i32_plus_big_int": (lambda torch, a: a + 7, ints(3, dtype=np.int32)),
-    "f64_0d_plus_f32_0d": (lambda torch, a, b: a + b, np.array(1.5), np.array(0.5, np.float32)),
-    "i64_0d_plus_f32_1d": (lambda torch, a, b: a + b, np.array(2), rnd(3)),
-    "cmp_int_float_scalar": (lambda torch, a: a > 1.5, ints(5)),
-    "cmp_bool_int": (lambda torch, a: a == 1, bools(5)),
-    "cmp_float_tensor_int_tensor": (lambda torch, a, b: a >= b, rnd(4), ints(4)),
-    "ne_none": (lambda torch, a: a != None, rnd(2)),  # noqa: E711
-    "eq_none": (lambda torch, a: a == None, rnd(2)),  # noqa: E711
-})
+@cases(
+    {
+        "int_truediv_int": (lambda torch, a, b: a / b, ints(4, lo=1), ints(4, lo=1)),
+        "int_truediv_pyint": (lambda torch, a: a / 2, ints(4)),
+        "int_floordiv": (lambda torch, a, b: a // b, ints(4), ints(4, lo=1)),
+        # no grad: PyTorch marks floor_divide's result as requiring grad (NotImplemented grad_fn)
+        "float_floordiv": (lambda torch, a, b: a // b, NoGrad(rnd(4)), NoGrad(pos(4))),
+        "int_rfloordiv": (lambda torch, a: 7 // a, ints(4, lo=1)),
+        "int_mod": (lambda torch, a, b: a % b, ints(4), ints(4, lo=1)),
+        "float_mod_neg": (lambda torch, a: a % -1.5, rnd(4)),
+        "int_rmod": (lambda torch, a: 7 % a, ints(4, lo=1)),
+        "int_pow_int": (lambda torch, a: a**2, ints(4)),
+        "int_pow_float": (lambda torch, a: a**0.5, ints(4, lo=0)),
+        "int_pow_neg_int": (lambda torch, a: a**-1, ints(4, lo=1)),
+        "float_pow_int_tensor": (lambda torch, a, b: a**b, pos(4), ints(4, lo=0, hi=3)),
+        "int_rpow": (lambda torch, a: 2**a, ints(4, lo=0)),
+        "bool_sum_dtype": (lambda torch, a: a.sum(), bools(5)),
+        "bool_neg": (lambda torch, a: -a, bools(3)),
+        "bool_mul_float": (lambda torch, a: a * 1.5, bools(3)),
+        "bool_and": (lambda torch, a, b: a & b, bools(4), bools(4)),
+        "bool_or": (lambda torch, a, b: a | b, bools(4), bools(4)),
+        "bool_xor": (lambda torch, a, b: a ^ b, bools(4), bools(4)),
+        "bool_invert": (lambda torch, a: ~a, bools(4)),
+        "int_invert": (lambda torch, a: ~a, ints(4)),
+        "float_and": (lambda torch, a, b: a & b, rnd(4), rnd(4)),
+        "result_type_int_float": (lambda torch, a: torch.result_type(a, 1.0), ints(2)),
+        "result_type_f32_0d_f64": (
+            lambda torch, a, b: torch.result_type(a, b),
+            rnd(2),
+            np.array(1.0),
+        ),
+        "promote_types": (lambda torch: torch.promote_types(torch.int32, torch.float32),),
+        "promote_types_int": (lambda torch: torch.promote_types(torch.int32, torch.int64),),
+        "promote_types_bool": (lambda torch: torch.promote_types(torch.bool, torch.int32),),
+        "i32_plus_i64_0d": (lambda torch, a, b: a + b, ints(3, dtype=np.int32), np.array(5)),
+        "i32_plus_big_int": (lambda torch, a: a + 7, ints(3, dtype=np.int32)),
+        "f64_0d_plus_f32_0d": (lambda torch, a, b: a + b, np.array(1.5), np.array(0.5, np.float32)),
+        "i64_0d_plus_f32_1d": (lambda torch, a, b: a + b, np.array(2), rnd(3)),
+        "cmp_int_float_scalar": (lambda torch, a: a > 1.5, ints(5)),
+        "cmp_bool_int": (lambda torch, a: a == 1, bools(5)),
+        "cmp_float_tensor_int_tensor": (lambda torch, a, b: a >= b, rnd(4), ints(4)),
+        "ne_none": (lambda torch, a: a != None, rnd(2)),  # noqa: E711
+        "eq_none": (lambda torch, a: a == None, rnd(2)),  # noqa: E711
+    }
+)
 def test_promotion_misc(fn, inputs):
     compare(fn, *inputs)
 
@@ -549,22 +560,24 @@ def _shares(torch, make):
     return t, a, version(t)
 
 
-@scenarios({
-    "from_numpy": lambda torch: _shares(torch, lambda torch, a: torch.from_numpy(a)),
-    "as_tensor_ndarray": lambda torch: _shares(torch, lambda torch, a: torch.as_tensor(a)),
-    "tensor_copies": lambda torch: _shares(torch, lambda torch, a: torch.tensor(a)),
-    "as_tensor_other_dtype_copies": lambda torch: _shares(
-        torch, lambda torch, a: torch.as_tensor(a, dtype=torch.float32)
-    ),
-    "numpy_shares": lambda torch: (lambda t: (t.numpy().__setitem__(0, 5.0), t)[1])(
-        torch.ones(2)
-    ),
-    "numpy_of_view_shares": lambda torch: (lambda t: (t[1:].numpy().__setitem__(0, 5.0), t)[1])(
-        torch.zeros(3)
-    ),
-    "from_numpy_int32": lambda torch: torch.from_numpy(np.arange(3, dtype=np.int32)),
-    "from_numpy_list_error": lambda torch: torch.from_numpy([1, 2]),
-})
+@scenarios(
+    {
+        "from_numpy": lambda torch: _shares(torch, lambda torch, a: torch.from_numpy(a)),
+        "as_tensor_ndarray": lambda torch: _shares(torch, lambda torch, a: torch.as_tensor(a)),
+        "tensor_copies": lambda torch: _shares(torch, lambda torch, a: torch.tensor(a)),
+        "as_tensor_other_dtype_copies": lambda torch: _shares(
+            torch, lambda torch, a: torch.as_tensor(a, dtype=torch.float32)
+        ),
+        "numpy_shares": lambda torch: (lambda t: (t.numpy().__setitem__(0, 5.0), t)[1])(
+            torch.ones(2)
+        ),
+        "numpy_of_view_shares": lambda torch: (lambda t: (t[1:].numpy().__setitem__(0, 5.0), t)[1])(
+            torch.zeros(3)
+        ),
+        "from_numpy_int32": lambda torch: torch.from_numpy(np.arange(3, dtype=np.int32)),
+        "from_numpy_list_error": lambda torch: torch.from_numpy([1, 2]),
+    }
+)
 def test_memory_sharing(fn):
     check(fn)
 
@@ -1395,10 +1408,32 @@ def _data_silent(torch):
 
 def _views_share_memory(torch):
     x = torch.zeros(2, 3)
-    for v in (x.view(6), x.reshape(3, 2), x[0], x[:, 1], x.t(), x.detach(), x.data, x.flatten(),
-              x.unsqueeze(0), x.expand(1, 2, 3), x.narrow(1, 0, 1), x.select(1, 2), x[None, 1:],
-              x.permute(1, 0), x.squeeze(), x.unflatten(1, (3, 1)), x.view_as(x), x.T, x.mT,
-              x.transpose(0, 1), x[...], x.split(1)[0], x.chunk(2)[1], x.unbind()[0]):
+    for v in (
+        x.view(6),
+        x.reshape(3, 2),
+        x[0],
+        x[:, 1],
+        x.t(),
+        x.detach(),
+        x.data,
+        x.flatten(),
+        x.unsqueeze(0),
+        x.expand(1, 2, 3),
+        x.narrow(1, 0, 1),
+        x.select(1, 2),
+        x[None, 1:],
+        x.permute(1, 0),
+        x.squeeze(),
+        x.unflatten(1, (3, 1)),
+        x.view_as(x),
+        x.T,
+        x.mT,
+        x.transpose(0, 1),
+        x[...],
+        x.split(1)[0],
+        x.chunk(2)[1],
+        x.unbind()[0],
+    ):
         v.add_(1)
     copies = [x.clone(), x[[0]], x[x > 100], x.t().reshape(6), x.contiguous() is x]
     copies[0].add_(100)
@@ -1438,40 +1473,46 @@ def _view_of_nonleaf_inplace(torch):
     return r + [x.grad]
 
 
-@scenarios({
-    "version_counters": _versions,
-    "leaf_update_under_no_grad": _version_leaf_nograd,
-    "leaf_update_through_detach": _version_detach_update,
-    "modified_exp_output": lambda torch: _modified_saved_output(torch, lambda y: y.exp()),
-    "modified_tanh_output": lambda torch: _modified_saved_output(torch, lambda y: y.tanh()),
-    "modified_sigmoid_output": lambda torch: _modified_saved_output(torch, lambda y: y.sigmoid()),
-    "modified_relu_output": lambda torch: _modified_saved_output(torch, lambda y: y.relu()),
-    "modified_sqrt_output": lambda torch: _modified_saved_output(torch, lambda y: y.abs().sqrt()),
-    "modified_input_add_": _modified_saved_input_after(lambda y: y.add_(1)),
-    "modified_input_mul_": _modified_saved_input_after(lambda y: y.mul_(3)),
-    "modified_input_exp_": _modified_saved_input_after(lambda y: y.exp_()),
-    "modified_input_zero_": _modified_saved_input_after(lambda y: y.zero_()),
-    "modified_input_setitem": _modified_saved_input_after(lambda y: y.__setitem__(0, 1.0)),
-    "modified_input_twice": _modified_saved_input_after(lambda y: y.add_(1).add_(1)),
-    "modified_leaf_no_clause": _modified_leaf,
-    "modified_2d_sizes": _modified_2d,
-    "modified_0d_sizes": _modified_0d,
-    "modified_double_type": _modified_f64,
-    "asstrided_slice_example": _asstrided_slice,
-    "asstrided_slice_fixed": _asstrided_fixed,
-    "copyslices_chain": _copyslices_chain,
-    "view_after_base_modified": _view_after_base_modified,
-    "data_changes_silently": _data_silent,
-    "views_share_memory": _views_share_memory,
-    "view_of_nonleaf_inplace": _view_of_nonleaf_inplace,
-    "multi_output_views": _multi_output_views,
-    "view_made_in_no_grad_modified": xfail(
-        "core: views created under no_grad and modified in place with grad mode on are not "
-        "refused (PyTorch: 'A view was created in no_grad mode and is being modified inplace "
-        "with grad mode enabled...'; needs view creation-mode tracking in Tensor/Function)",
-        lambda torch: raises(lambda: _nograd_view(torch).add_(1)),
-    ),
-})
+@scenarios(
+    {
+        "version_counters": _versions,
+        "leaf_update_under_no_grad": _version_leaf_nograd,
+        "leaf_update_through_detach": _version_detach_update,
+        "modified_exp_output": lambda torch: _modified_saved_output(torch, lambda y: y.exp()),
+        "modified_tanh_output": lambda torch: _modified_saved_output(torch, lambda y: y.tanh()),
+        "modified_sigmoid_output": lambda torch: _modified_saved_output(
+            torch, lambda y: y.sigmoid()
+        ),
+        "modified_relu_output": lambda torch: _modified_saved_output(torch, lambda y: y.relu()),
+        "modified_sqrt_output": lambda torch: _modified_saved_output(
+            torch, lambda y: y.abs().sqrt()
+        ),
+        "modified_input_add_": _modified_saved_input_after(lambda y: y.add_(1)),
+        "modified_input_mul_": _modified_saved_input_after(lambda y: y.mul_(3)),
+        "modified_input_exp_": _modified_saved_input_after(lambda y: y.exp_()),
+        "modified_input_zero_": _modified_saved_input_after(lambda y: y.zero_()),
+        "modified_input_setitem": _modified_saved_input_after(lambda y: y.__setitem__(0, 1.0)),
+        "modified_input_twice": _modified_saved_input_after(lambda y: y.add_(1).add_(1)),
+        "modified_leaf_no_clause": _modified_leaf,
+        "modified_2d_sizes": _modified_2d,
+        "modified_0d_sizes": _modified_0d,
+        "modified_double_type": _modified_f64,
+        "asstrided_slice_example": _asstrided_slice,
+        "asstrided_slice_fixed": _asstrided_fixed,
+        "copyslices_chain": _copyslices_chain,
+        "view_after_base_modified": _view_after_base_modified,
+        "data_changes_silently": _data_silent,
+        "views_share_memory": _views_share_memory,
+        "view_of_nonleaf_inplace": _view_of_nonleaf_inplace,
+        "multi_output_views": _multi_output_views,
+        "view_made_in_no_grad_modified": xfail(
+            "core: views created under no_grad and modified in place with grad mode on are not "
+            "refused (PyTorch: 'A view was created in no_grad mode and is being modified inplace "
+            "with grad mode enabled...'; needs view creation-mode tracking in Tensor/Function)",
+            lambda torch: raises(lambda: _nograd_view(torch).add_(1)),
+        ),
+    }
+)
 def test_views_and_versions(fn):
     check(fn)
 
@@ -1573,21 +1614,24 @@ def _no_grad_factory_requires_grad(torch):
     return w, w2, w.grad, w2.grad
 
 
-@scenarios({
-    "nesting": _modes,
-    "views_made_in_no_grad": xfail(
-        "core: a view of a requires-grad tensor made under no_grad is, in PyTorch, a leaf with "
-        "requires_grad=True (prints 'requires_grad=True'; ops on it record a graph that does "
-        "not reach the base); minigrad gives requires_grad=False (Function.apply's no-grad path)",
-        _views_made_in_no_grad,
-    ),
-    "set_grad_enabled": _set_grad_enabled,
-    "decorators": _decorators,
-    "restored_on_error": _restored_on_error,
-    "inference_mode_values": _inference_mode_like_no_grad,
-    "no_grad_then_backward": _no_grad_then_backward,
-    "no_grad_factory_requires_grad": _no_grad_factory_requires_grad,
-})
+@scenarios(
+    {
+        "nesting": _modes,
+        "views_made_in_no_grad": xfail(
+            "core: a view of a requires-grad tensor made under no_grad is, in PyTorch, a leaf with "
+            "requires_grad=True (prints 'requires_grad=True'; ops on it record a graph that does "
+            "not reach the base); minigrad gives requires_grad=False (Function.apply's no-grad "
+            "path)",
+            _views_made_in_no_grad,
+        ),
+        "set_grad_enabled": _set_grad_enabled,
+        "decorators": _decorators,
+        "restored_on_error": _restored_on_error,
+        "inference_mode_values": _inference_mode_like_no_grad,
+        "no_grad_then_backward": _no_grad_then_backward,
+        "no_grad_factory_requires_grad": _no_grad_factory_requires_grad,
+    }
+)
 def test_grad_modes(fn):
     check(fn)
 
@@ -1725,9 +1769,14 @@ def _grad_fn_graph(torch):
     fn = y.grad_fn
     nxt = fn.next_functions
     acc = nxt[0][0].next_functions[0][0]
-    return (fn.name(), [(type(n).__name__ if n is not None else None, i) for n, i in nxt],
-            type(acc).__name__, acc.variable is x, acc.next_functions,
-            nxt[0][0].next_functions[1])
+    return (
+        fn.name(),
+        [(type(n).__name__ if n is not None else None, i) for n, i in nxt],
+        type(acc).__name__,
+        acc.variable is x,
+        acc.next_functions,
+        nxt[0][0].next_functions[1],
+    )
 
 
 def _int_cast_in_graph(torch):
@@ -1861,26 +1910,28 @@ def _grad_of_relu_second(torch):
     return g, h
 
 
-@scenarios({
-    "basic": _grad_basic,
-    "unused": _grad_unused,
-    "second_order": _grad_second_order,
-    "second_order_backward": _grad_second_order_backward,
-    "create_graph_backward": xfail(
-        "core bug: after backward(create_graph=True) a leaf's first .grad has grad_fn "
-        "CloneBackward0; PyTorch's is CopyBackwards (AccumulateGrad in autograd/function.py)",
-        _grad_create_graph_backward,
-    ),
-    "create_graph_backward_values": lambda torch: [
-        t.detach() if hasattr(t, "detach") else [u.detach() for u in t]
-        for t in _grad_create_graph_backward(torch)
-    ],
-    "grad_outputs": _grad_outputs,
-    "no_grad_input": _grad_no_grad_input,
-    "nonleaf_input": _grad_nonleaf_input,
-    "retain": _grad_retain,
-    "relu_second_order": _grad_of_relu_second,
-})
+@scenarios(
+    {
+        "basic": _grad_basic,
+        "unused": _grad_unused,
+        "second_order": _grad_second_order,
+        "second_order_backward": _grad_second_order_backward,
+        "create_graph_backward": xfail(
+            "core bug: after backward(create_graph=True) a leaf's first .grad has grad_fn "
+            "CloneBackward0; PyTorch's is CopyBackwards (AccumulateGrad in autograd/function.py)",
+            _grad_create_graph_backward,
+        ),
+        "create_graph_backward_values": lambda torch: [
+            t.detach() if hasattr(t, "detach") else [u.detach() for u in t]
+            for t in _grad_create_graph_backward(torch)
+        ],
+        "grad_outputs": _grad_outputs,
+        "no_grad_input": _grad_no_grad_input,
+        "nonleaf_input": _grad_nonleaf_input,
+        "retain": _grad_retain,
+        "relu_second_order": _grad_of_relu_second,
+    }
+)
 def test_autograd_grad(fn):
     check(fn)
 
@@ -1952,15 +2003,17 @@ def _grad_fn_hooks(torch):
     return seen, x.grad
 
 
-@scenarios({
-    "order_and_replace": _hook_order,
-    "replace_leaf_and_remove": _hook_replace_leaf,
-    "remove_nonleaf": _hook_remove_nonleaf,
-    "errors": _hook_errors,
-    "with_retain_grad": _hook_with_retain,
-    "sees_accumulated_grad": _hook_sees_accumulated,
-    "grad_fn_hooks": _grad_fn_hooks,
-})
+@scenarios(
+    {
+        "order_and_replace": _hook_order,
+        "replace_leaf_and_remove": _hook_replace_leaf,
+        "remove_nonleaf": _hook_remove_nonleaf,
+        "errors": _hook_errors,
+        "with_retain_grad": _hook_with_retain,
+        "sees_accumulated_grad": _hook_sees_accumulated,
+        "grad_fn_hooks": _grad_fn_hooks,
+    }
+)
 def test_hooks(fn):
     check(fn)
 
@@ -2041,16 +2094,18 @@ def _rebinding(torch):
     return x0.grad, x.is_leaf, x0.is_leaf, x
 
 
-@scenarios({
-    "detach": _detach_semantics,
-    "data": _data_semantics,
-    "clone": _clone_semantics,
-    "detach_": _detach_inplace,
-    "requires_grad_int_messages": _requires_grad_rules,
-    "requires_grad_nonleaf": _requires_grad_nonleaf,
-    "requires_grad_propagation": _requires_grad_propagation,
-    "rebinding_names": _rebinding,
-})
+@scenarios(
+    {
+        "detach": _detach_semantics,
+        "data": _data_semantics,
+        "clone": _clone_semantics,
+        "detach_": _detach_inplace,
+        "requires_grad_int_messages": _requires_grad_rules,
+        "requires_grad_nonleaf": _requires_grad_nonleaf,
+        "requires_grad_propagation": _requires_grad_propagation,
+        "rebinding_names": _rebinding,
+    }
+)
 def test_detach_data_clone(fn):
     check(fn)
 

@@ -84,8 +84,10 @@ def _check_nan(node: Node, grads: tuple) -> None:
     for i, g in enumerate(grads):
         if isinstance(g, Tensor) and np.isnan(g._data).any():
             raise _anomaly_error(
-                node, runtime_error(f"Function '{node.name()}' returned nan values in its {i}th "
-                                    "output.")  # fmt: skip
+                node,
+                runtime_error(
+                    f"Function '{node.name()}' returned nan values in its {i}th output."
+                ),  # fmt: skip
             )
 
 

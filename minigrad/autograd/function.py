@@ -338,8 +338,12 @@ class _FunctionMeta(type):
         cls._backward_cls = type(
             node_name,
             (_RecordingCtx, BackwardNode),
-            {"_function": cls, "__module__": module, "_inputs": getattr(cls, "inputs", None),
-             "__slots__": ()},
+            {
+                "_function": cls,
+                "__module__": module,
+                "_inputs": getattr(cls, "inputs", None),
+                "__slots__": (),
+            },
         )
 
 

@@ -44,9 +44,7 @@ class Module:
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if "_parameters" not in self.__dict__:
-            raise AttributeError(
-                "cannot assign module before Module.__init__() call"
-            )
+            raise AttributeError("cannot assign module before Module.__init__() call")
         for hook in self._forward_pre_hooks.values():
             new = hook(self, args)
             if new is not None:
@@ -63,9 +61,7 @@ class Module:
         params = self.__dict__.get("_parameters")
         if isinstance(value, Parameter):
             if params is None:
-                raise AttributeError(
-                    "cannot assign parameters before Module.__init__() call"
-                )
+                raise AttributeError("cannot assign parameters before Module.__init__() call")
             self._forget(name, keep=params)
             params[name] = value
         elif isinstance(value, Module):

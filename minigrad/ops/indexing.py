@@ -139,9 +139,7 @@ def _convert(item: Any) -> Any:
 
 def _check_index(i: int, dim: int, size: int) -> int:
     if not -size <= i < size:
-        raise index_error(
-            f"index {i} is out of bounds for dimension {dim} with size {size}"
-        )
+        raise index_error(f"index {i} is out of bounds for dimension {dim} with size {size}")
     return i % size
 
 

@@ -121,7 +121,9 @@ def _rebase_history(self: Tensor, out: Tensor) -> None:
     base = self._base
     src = Tensor._wrap(base._data)
     src._grad_fn, src._output_nr, src._requires_grad = (
-        base._grad_fn, base._output_nr, base._requires_grad
+        base._grad_fn,
+        base._output_nr,
+        base._requires_grad,
     )
     node = CopySlices.apply(src, out, self._view_chain)._grad_fn
     base._grad_fn, base._output_nr, base._requires_grad = node, 0, True

@@ -99,9 +99,7 @@ class Dot(Function):
     @staticmethod
     def forward(ctx: Any, a: Tensor, b: Tensor) -> np.ndarray:
         if a.ndim != 1 or b.ndim != 1:
-            raise runtime_error(
-                f"1D tensors expected, but got {a.ndim}D and {b.ndim}D tensors"
-            )
+            raise runtime_error(f"1D tensors expected, but got {a.ndim}D and {b.ndim}D tensors")
         if a.shape[0] != b.shape[0]:
             raise runtime_error(
                 f"inconsistent tensor size, expected tensor [{a.shape[0]}] and src "

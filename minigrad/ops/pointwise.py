@@ -37,7 +37,7 @@ def _logical(ufunc: Any, name: str) -> Any:
         dt = result_type(input, other)
         if dt.is_floating_point:
             kind = "Double" if dt.itemsize == 8 else "Float"
-            raise NotImplementedError(f'"{name}_cpu" not implemented for \'{kind}\'')
+            raise NotImplementedError(f"\"{name}_cpu\" not implemented for '{kind}'")
         return Tensor._wrap(binary(ufunc, input, other))
 
     return logical

@@ -186,9 +186,7 @@ def _reduce_dim(kind: str, input: Tensor, dim: int, keepdim: bool) -> Any:
 def index_error_empty(kind: str, dim: int) -> IndexError:
     from .._errors import index_error
 
-    return index_error(
-        f"{kind}(): Expected reduction dim {dim} to have non-zero size."
-    )
+    return index_error(f"{kind}(): Expected reduction dim {dim} to have non-zero size.")
 
 
 def _extreme(kind: str, input: Tensor, dim: Any, keepdim: bool) -> Any:

@@ -170,9 +170,7 @@ def transpose(input: Tensor, dim0: int, dim1: int) -> Tensor:
 
 def t(input: Tensor) -> Tensor:
     if input.ndim > 2:
-        raise runtime_error(
-            f"t() expects a tensor with <= 2 dimensions, but self is {input.ndim}D"
-        )
+        raise runtime_error(f"t() expects a tensor with <= 2 dimensions, but self is {input.ndim}D")
     return T.apply(input, 0, input.ndim - 1) if input.ndim == 2 else T.apply(input, 0, 0)
 
 
@@ -270,9 +268,7 @@ def expand(input: Tensor, *sizes: Any) -> Tensor:
             f"({input.ndim})"
         )
     lead = len(shape) - input.ndim
-    full = tuple(
-        input.shape[i - lead] if s == -1 and i >= lead else s for i, s in enumerate(shape)
-    )
+    full = tuple(input.shape[i - lead] if s == -1 and i >= lead else s for i, s in enumerate(shape))
     for i, s in enumerate(input.shape):
         if s != 1 and s != full[i + lead]:
             raise runtime_error(

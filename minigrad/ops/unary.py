@@ -251,8 +251,10 @@ class ClampTensor(Function):
         x, low, high = ctx.saved_tensors
         d, lo, hi = x._data, data(low), data(high)
         if low is not None and high is not None:
-            inside, pick_low, pick_high = (d >= lo) & (d <= hi), (d < lo) & (lo < hi), (hi < lo) | (
-                d > hi
+            inside, pick_low, pick_high = (
+                (d >= lo) & (d <= hi),
+                (d < lo) & (lo < hi),
+                (hi < lo) | (d > hi),
             )
         elif low is not None:
             inside, pick_low, pick_high = d >= lo, d < lo, None
