@@ -4,7 +4,7 @@ each kind of mistake."""
 from __future__ import annotations
 
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -12,6 +12,7 @@ import numpy as np
 
 from ..isolation import EngineBlocked, ReferenceBlocked, is_library
 from ..spec import Test
+from ..verdict import Property
 
 WEIGHTS = {
     "forward": 1.0,
@@ -42,6 +43,45 @@ RTOL, ATOL = 1e-5, 1e-8
 REFERENCE_ERROR = (
     "your {symbol} is minigrad's own implementation (or a subclass of it); write your own"
 )
+
+
+class Findings:
+    """A judge's bookkeeping: which of its properties failed, and the first sentence why.
+
+    Every kind's ``judge`` keeps the same books (one sentence per property, the first one
+    recorded wins, a failure of a basic property carried over to those that build on it, the
+    verdicts in a fixed order with their weights), so the rule lives here once and cannot drift
+    between kinds.
+    """
+
+    def __init__(self, names: Iterable[str]) -> None:
+        self.names = list(names)
+        self.problems: dict[str, str | None] = {n: None for n in self.names}
+        self.failed: set[str] = set()
+
+    def __contains__(self, prop: str) -> bool:
+        """``prop in findings``: the property has failed."""
+        return prop in self.failed
+
+    def fail(self, prop: str, sentence: str) -> None:
+        """Mark ``prop`` failed; its sentence stays the first (non-empty) one recorded."""
+        self.failed.add(prop)
+        self.problems[prop] = self.problems.get(prop) or sentence
+
+    def carry(self, sources: str | tuple[str, ...], targets: Iterable[str]) -> bool:
+        """If any of ``sources`` failed, fail every target too, with the first source's sentence.
+        Returns whether it did."""
+        sources = (sources,) if isinstance(sources, str) else sources
+        if not self.failed.intersection(sources):
+            return False
+        sentence = next((s for s in (self.problems.get(p) for p in sources) if s), "")
+        for prop in targets:
+            self.fail(prop, sentence)
+        return True
+
+    def properties(self) -> list[Property]:
+        """One verdict per property, in the order of ``names``, weighted by ``WEIGHTS``."""
+        return [Property(n, WEIGHTS[n], n not in self.failed, self.problems[n]) for n in self.names]
 
 
 def arg_names(test: Test) -> list[str]:

@@ -358,12 +358,7 @@ def order_violation(flat: list, calls: list[int]) -> bool:
 
 
 def judge(test: Test, cases_: list[Case], observations: list[Case]) -> list[Property]:
-    problems: dict[str, str | None] = {n: None for n in NAMES}
-    failed: set[str] = set()
-
-    def fail(prop: str, sentence: str) -> None:
-        failed.add(prop)
-        problems[prop] = problems[prop] or sentence
+    found = common.Findings(NAMES)
 
     for case, obs in zip(cases_, observations):
         prop = PROPERTY[case.category]
@@ -374,23 +369,23 @@ def judge(test: Test, cases_: list[Case], observations: list[Case]) -> list[Prop
         elif err and "runs minigrad's autograd" in err:
             err = LIBRARY
         if obs.meta.get("too_many") is not None:
-            fail("once", f"{ONCE} (stopped after one node ran {MAX_CALLS + 1} times)")
+            found.fail("once", f"{ONCE} (stopped after one node ran {MAX_CALLS + 1} times)")
             continue
         if err:
             for p in NAMES if prop == "values" else [prop]:
-                fail(p, err)
+                found.fail(p, err)
             continue
         calls = [int(k) for k in obs.meta.get("calls", [])]
         explained = False
         if len(set(calls)) < len(calls):
-            fail("once", ONCE)
+            found.fail("once", ONCE)
             explained = True
         elif order_violation(flat, calls):
-            fail("order", ORDER)
+            found.fail("order", ORDER)
             explained = True
         if obs.meta.get("other_grads"):
             nonleaf = any(flat[k][0] != "leaf" for k in obs.meta["other_grads"])
-            fail("leaves", NONLEAF if nonleaf else CONSTANT)
+            found.fail("leaves", NONLEAF if nonleaf else CONSTANT)
         for k, want in expected(flat, case.arrays).items():
             name = flat[k][2][1]
             got = obs.arrays.get(f"grad{k}")
@@ -406,9 +401,7 @@ def judge(test: Test, cases_: list[Case], observations: list[Case]) -> list[Prop
                 sentence = ACCUMULATE
             else:
                 sentence = common.value_problem(name, got, want, np.full_like(want, np.nan), {}, [])
-            fail(prop, sentence)
+            found.fail(prop, sentence)
             break
-    if "values" in failed:  # the other properties build on a working engine
-        for p in NAMES[1:]:
-            fail(p, problems["values"] or "")
-    return [Property(n, common.WEIGHTS[n], n not in failed, problems[n]) for n in NAMES]
+    found.carry("values", NAMES[1:])  # the other properties build on a working engine
+    return found.properties()

@@ -245,15 +245,9 @@ def judge(test: Test, cases_: list[Case], observations: list[Case]) -> list[Prop
     """Property verdicts from (case, observation) pairs."""
     extra = categories(test)
     names = ["forward", "shape", "values", *extra, "noncontig", "mutation"]
-    problems: dict[str, str | None] = {n: None for n in names}
-    failed: set[str] = set()
+    found = common.Findings(names)
     arg_names = common.arg_names(test)
     hint = test.options.get("hint", _no_hint)
-
-    def fail(prop: str, sentence: str) -> None:
-        failed.add(prop)
-        if problems.get(prop) is None:
-            problems[prop] = sentence
 
     for case, obs in zip(cases_, observations):
         cat = case.category
@@ -262,18 +256,18 @@ def judge(test: Test, cases_: list[Case], observations: list[Case]) -> list[Prop
         if err:
             err = hint(case, None, None, None, err)
             for prop in names if cat == "basic" else [value_prop]:
-                fail(prop, err)
+                found.fail(prop, err)
             continue
         if obs.meta.get("mutated"):
             which = ", ".join(arg_names[i] for i in obs.meta["mutated"])
-            fail(
+            found.fail(
                 "mutation",
                 f"your Function changes its input {which} in place; compute a new tensor instead",
             )
         exp = expected(test, case)
         if not common.close(obs.arrays.get("out"), exp["out"]):
             sentence = common.forward_problem(obs.arrays.get("out"), exp["out"])
-            fail(
+            found.fail(
                 "forward" if cat == "basic" else value_prop,
                 hint(case, None, obs.arrays.get("out"), exp["out"], sentence),
             )
@@ -282,34 +276,32 @@ def judge(test: Test, cases_: list[Case], observations: list[Case]) -> list[Prop
         if obs.meta.get("n_grads", 0) < n_args:
             msg = common.count_problem(test, obs.meta.get("n_grads", 0))
             for prop in ("shape", "values", value_prop):
-                fail(prop, msg)
+                found.fail(prop, msg)
             continue
         for i, want in exp["grads"].items():
             got = obs.arrays.get(f"grad{i}")
             if got is None:
                 msg = f"backward returned None for {arg_names[i]}, which needs a gradient"
-                fail("values", msg)
-                fail(value_prop, msg)
+                found.fail("values", msg)
+                found.fail(value_prop, msg)
                 continue
             if got.shape != want.shape:
                 prop = "shape" if cat in ("basic", "noncontig") else value_prop
                 sentence = common.shape_problem(
                     arg_names[i], got.shape, want.shape, exp["out"].shape
                 )
-                fail(prop, hint(case, i, got, want, sentence))
+                found.fail(prop, hint(case, i, got, want, sentence))
                 if cat == "basic":
-                    fail("values", "the gradients have the wrong shape")
+                    found.fail("values", "the gradients have the wrong shape")
                 continue
             if not common.close(got, want):
                 other = {j: exp["grads"][j] for j in exp["grads"] if j != i}
                 sentence = common.value_problem(
                     arg_names[i], got, want, exp["ones"][i], other, arg_names
                 )
-                fail(value_prop, hint(case, i, got, want, sentence))
-    if failed & {"forward", "values"}:  # the other properties build on correct values
-        carry = problems["values"] or problems["forward"] or ""
-        for prop in (*extra, "noncontig", "mutation"):
-            fail(prop, carry)
-    elif "noncontig" in failed:
-        problems["noncontig"] = f"{NONCONTIG}: {problems['noncontig']}"
-    return [Property(n, common.WEIGHTS[n], n not in failed, problems[n]) for n in names]
+                found.fail(value_prop, hint(case, i, got, want, sentence))
+    # the other properties build on correct values
+    carried = found.carry(("values", "forward"), (*extra, "noncontig", "mutation"))
+    if not carried and "noncontig" in found:
+        found.problems["noncontig"] = f"{NONCONTIG}: {found.problems['noncontig']}"
+    return found.properties()

@@ -59,17 +59,12 @@ def probe(test: Test, obj: Any, case: Case) -> Case:
 
 
 def judge(test: Test, cases_: list[Case], observations: list[Case]) -> list[Property]:
-    problems: dict[str, str | None] = {n: None for n in NAMES}
-    failed: set[str] = set()
-
-    def fail(prop: str, sentence: str) -> None:
-        failed.add(prop)
-        problems[prop] = problems[prop] or sentence
+    found = common.Findings(NAMES)
 
     for case, obs in zip(cases_, observations):
         if obs.meta.get("error"):
             for p in NAMES:
-                fail(p, obs.meta["error"])
+                found.fail(p, obs.meta["error"])
             continue
         n_in, n_hidden, n_out = case.meta["sizes"]
         shapes = [(n_hidden, n_in), (n_hidden,), (n_out, n_hidden), (n_out,)]
@@ -78,28 +73,28 @@ def judge(test: Test, cases_: list[Case], observations: list[Case]) -> list[Prop
             found = [None if g is None else tuple(g.shape) for g in got]
             sentence = f"parameters() returns shapes {found}, expected [w1, b1, w2, b2] = {shapes}"
             for p in NAMES:
-                fail(p, sentence)
+                found.fail(p, sentence)
             continue
         for name, leaf, rg in zip(LAYERS, obs.meta["leaf"], obs.meta["requires_grad"]):
             if not leaf:
-                fail("params", NOT_LEAF.format(name=name))
+                found.fail("params", NOT_LEAF.format(name=name))
             elif not rg:
-                fail("params", NO_GRAD.format(name=name))
+                found.fail("params", NO_GRAD.format(name=name))
         w1, w2 = got[0], got[2]
         if np.ptp(w1, axis=0).max() < 1e-6:  # every row (hidden unit) the same
-            fail("symmetry", SYMMETRIC)
+            found.fail("symmetry", SYMMETRIC)
         for name, w, fan_in in (("w1", w1, n_in), ("w2", w2, n_hidden)):
             std = float(w.std()) * fan_in**0.5  # 1 for randn / sqrt(fan_in)
             if std > 5:
-                fail(
+                found.fail(
                     "scale",
                     f"{name} is too large (std {w.std():.3g}): tanh saturates and the gradients "
                     f"vanish; scale randn by about 1 / sqrt(fan_in) = {fan_in**-0.5:.3g}",
                 )
             elif std < 0.05 and name == "w1":
-                fail(
+                found.fail(
                     "scale",
                     f"{name} is too small (std {w.std():.3g}); scale randn by about "
                     f"1 / sqrt(fan_in) = {fan_in**-0.5:.3g}",
                 )
-    return [Property(n, common.WEIGHTS[n], n not in failed, problems[n]) for n in NAMES]
+    return found.properties()

@@ -68,38 +68,33 @@ def probe(test: Test, obj: Any, case: Case) -> Case:
 
 
 def judge(test: Test, cases_: list[Case], observations: list[Case]) -> list[Property]:
-    problems: dict[str, str | None] = {n: None for n in NAMES}
-    failed: set[str] = set()
-
-    def fail(prop: str, sentence: str) -> None:
-        failed.add(prop)
-        problems[prop] = problems[prop] or sentence
+    found = common.Findings(NAMES)
 
     for case, obs in zip(cases_, observations):
         err = obs.meta.get("error")
         if err:
             for p in NAMES:
-                fail(p, NO_GRAD if "leaf Variable that requires grad" in err else err)
+                found.fail(p, NO_GRAD if "leaf Variable that requires grad" in err else err)
             continue
         if not all(obs.meta.get("leaf", [])):
-            fail("still_leaf", NOT_LEAF)
+            found.fail("still_leaf", NOT_LEAF)
         lr = case.meta["lr"]
         for i in range(_count(case)):
             p, g, got = case.arrays[f"p{i}"], case.arrays[f"g{i}"], obs.arrays.get(f"p{i}")
             if got is not None and common.close(got, p - lr * g):
                 continue
             if got is None or got.shape != p.shape:
-                fail("update", f"your sgd_step changes the shape of parameter {i}")
+                found.fail("update", f"your sgd_step changes the shape of parameter {i}")
             elif np.allclose(got, p):
-                fail("update", REBIND)
+                found.fail("update", REBIND)
             elif np.allclose(got, p + lr * g):
-                fail("update", UPHILL)
+                found.fail("update", UPHILL)
             elif np.allclose(got, p - g):
-                fail("update", NO_LR)
+                found.fail("update", NO_LR)
             else:
                 err = float(np.max(np.abs(got - (p - lr * g))))
-                fail("update", f"your sgd_step computes wrong values (largest error {err:.2g})")
+                sentence = f"your sgd_step computes wrong values (largest error {err:.2g})"
+                found.fail("update", sentence)
             break
-    if "update" in failed:
-        fail("still_leaf", problems["update"] or "")
-    return [Property(n, common.WEIGHTS[n], n not in failed, problems[n]) for n in NAMES]
+    found.carry("update", ["still_leaf"])
+    return found.properties()

@@ -58,8 +58,7 @@ def probe(test: Test, obj: Any, case: Case) -> Case:
 
 
 def judge(test: Test, cases_: list[Case], observations: list[Case]) -> list[Property]:
-    problems: dict[str, str | None] = {n: None for n in NAMES}
-    failed: set[str] = set()
+    found = common.Findings(NAMES)
     for case, obs in zip(cases_, observations):
         y_test = case.arrays["_y_test"]
         logits = obs.arrays.get("logits")
@@ -69,8 +68,7 @@ def judge(test: Test, cases_: list[Case], observations: list[Case]) -> list[Prop
                 f"{y_test.size} test points; expected one logit per point"
             )
             for n in NAMES:
-                failed.add(n)
-                problems[n] = problems[n] or sentence
+                found.fail(n, sentence)
             continue
         if not np.isfinite(logits).all():
             acc = 0.0
@@ -78,12 +76,12 @@ def judge(test: Test, cases_: list[Case], observations: list[Case]) -> list[Prop
             acc = float(np.mean((logits > 0) == (y_test > 0.5)))
         for name, need in (("learns", PASS), ("training", FULL)):
             if acc < need:
-                failed.add(name)
-                problems[name] = problems[name] or (
+                found.fail(
+                    name,
                     f"after training, your model classifies {acc:.0%} of the test points "
                     f"correctly ({FULL:.0%} needed for full marks"
                     + (", NaN or inf in its outputs" if not np.isfinite(logits).all() else "")
                     + "): check that the gradients are reset every step, the loss goes down, "
-                    "and the step size"
+                    "and the step size",
                 )
-    return [Property(n, common.WEIGHTS[n], n not in failed, problems[n]) for n in NAMES]
+    return found.properties()

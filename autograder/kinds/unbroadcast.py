@@ -96,28 +96,21 @@ def _problem(got: np.ndarray, want: np.ndarray, grad_shape: tuple) -> str:
 
 def judge(test: Test, cases_: list[Case], observations: list[Case]) -> list[Property]:
     names = ["shape", "values", "noncontig", "mutation"]
-    problems: dict[str, str | None] = {n: None for n in names}
-    failed: set[str] = set()
-
-    def fail(prop: str, sentence: str) -> None:
-        failed.add(prop)
-        problems[prop] = problems[prop] or sentence
+    found = common.Findings(names)
 
     for case, obs in zip(cases_, observations):
         prop = "values" if case.category == "basic" else "noncontig"
         if obs.meta.get("error"):
             for p in names if prop == "values" else [prop]:
-                fail(p, obs.meta["error"])
+                found.fail(p, obs.meta["error"])
             continue
         if obs.meta.get("mutated"):
-            fail("mutation", "your unbroadcast changes the gradient it was given in place")
+            found.fail("mutation", "your unbroadcast changes the gradient it was given in place")
         want, got = expected(case), obs.arrays.get("out")
         if got is None or not common.close(got, want):
             sentence = _problem(got, want, case.arrays["grad"].shape) if got is not None else ""
             if got is not None and got.shape != want.shape and prop == "values":
-                fail("shape", sentence)
-            fail(prop, sentence or "your unbroadcast returned nothing")
-    if "values" in failed:
-        for p in ("noncontig", "mutation"):
-            fail(p, problems["values"] or "")
-    return [Property(n, common.WEIGHTS[n], n not in failed, problems[n]) for n in names]
+                found.fail("shape", sentence)
+            found.fail(prop, sentence or "your unbroadcast returned nothing")
+    found.carry("values", ["noncontig", "mutation"])
+    return found.properties()
