@@ -139,6 +139,8 @@ def build(src: Path, target: Path) -> None:
     for c in nb.cells:
         if c.cell_type == "code":
             c.outputs = _coalesce_streams(c.outputs)
+            for out in c.outputs:  # no widget state is saved: keep the static SVG/PNG picture
+                out.get("data", {}).pop("application/vnd.jupyter.widget-view+json", None)
     count = 0
     for c in nb.cells:  # renumber without the verify cells, as a fresh top-to-bottom run would
         if c.cell_type == "code":

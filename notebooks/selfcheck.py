@@ -46,6 +46,10 @@ QUESTIONS: dict[str, tuple[tuple[str, ...], str, str]] = {
     "1.7": (("f0cb7147a69bc621",), "cat keeps the rank and adds the lengths of axis 1.", ""),
     "1.8": (("c9604be23c2f976b",), "block 1 starts at 12; ':' keeps all 3 rows, 0 picks the first column of each.", ""),
     "1.9": (("f79332d85df53ec7",), "axes 0 and 1 stay, axes 2 and 3 are merged into one.", ""),
+    # chapter 2: computational graphs
+    "2.1": (("484f26d203318160",), "a has two consumers, b and c: add (dL/db) * w1 and (dL/dc) * w2, with dL/db = -5 and dL/dc = -40.", "-15 + 40: what arrives from both consumers adds up."),
+    "2.2": (("557378425a04ab6b",), "dz/dx = 2x at x = 4; dz/dy = 2 cos(2y), and cos(2 pi) = 1.", ""),
+    "2.3": (("2bb36dd7f11912f6",), "each diamond doubles the number of paths: 2 to the power of the depth.", "2^10, while backward() visits only 31 nodes."),
     # chapter 3: autograd and backward
     "3.1": (("abff7c52d1603696",), "leaves are tensors you made yourself, and every tensor that does not require grad.", ""),
     "3.2": (("f001f78c81af7fff",), "plug x = 2, y = -4 into 2(x + y) + 2y and 2(x + y) + 2x.", ""),
@@ -62,6 +66,12 @@ QUESTIONS: dict[str, tuple[tuple[str, ...], str, str]] = {
     "5.1": (("18097556de9b9be9",), "in-place methods (trailing underscore) and augmented assignment keep the object; x = ... rebinds the name.", ""),
     "5.2": (("d17e553127328088",), "b is the original leaf; a = a * a only moved the name a. d(a*a)/da = 2a at a = 3.", ""),
     "5.3": (("2265af6dac5b44d7",), "s.sum() = 1 + x + x^2, whose derivative is 1 + 2x.", ""),
+    # chapter 6: learning
+    "6.1": (("a0a47cc2abd94d85",), "the single equivalent layer maps 2 inputs to 1 output: Linear(2, 1), its weight and its bias.", "Five layers of weights, and the network is just Linear(2, 1)."),
+    "6.2": (("bb3ba38351c75048",), "Linear(2, 3) has 2 * 3 weights and 3 biases, Linear(3, 1) has 3 weights and 1 bias; ReLU has none.", ""),
+    "6.3": (("82604503d2e083da",), "the step is x - lr * 2x = (1 - 2 lr) x: which lr makes that 0?", ""),
+    "6.4": (("a3fcde83f92a4e7b",), "the chain to w1 contains the factor dout/dh = w2.", "No gradient reaches the first layer through a zero weight."),
+    "6.5": (("af2b84ead23edd76",), "identical neurons get identical gradients and take identical steps.", "Sixteen copies of one neuron."),
     # chapter 7: inside minigrad
     "7.1": (("7c2ea0839376d8a9",), "the output's node runs first; then both u's and v's nodes are ready, and the newest (created last) runs first.", ""),
 }  # fmt: skip

@@ -20,7 +20,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
-CELL_TIMEOUT = 60  # seconds per cell; the five chapters take about 15 s in all
+CELL_TIMEOUT = 60  # seconds per cell; the seven chapters take about 15 s in all
 
 
 def test_notebooks_are_built_from_their_sources() -> None:

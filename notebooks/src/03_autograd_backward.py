@@ -173,11 +173,20 @@ from minigrad.viz import draw
 draw(f, names={"x": x, "y": y, "a": a, "b": b, "c": c, "f": f})
 
 # %% [markdown]
-# <!-- explorer-slot: GraphExplorer -->
-# > **Explorer (coming soon).** An interactive `GraphExplorer` will go here: it will step
-# > through this backward pass one node at a time, showing the gradient arriving at each node
-# > and the local derivative it multiplies by.
+# ### Step through it
 #
+# The `GraphExplorer` of chapter 2 replays this computation one node at a time. **Step** through
+# the forward pass (values appear), then the backward pass: each node receives the gradient from
+# below, multiplies it by its local derivative for each input (click the node to see the
+# product), and sends the result up. Click `x` at the end: it received $-8$ through `2 * x` and
+# $-4$ through `x + y`, and `x.grad` is their sum, $-12$.
+
+# %%
+from minigrad.widgets import GraphExplorer
+
+GraphExplorer("f = (x + y) ** 2 + 2 * x * y", {"x": 2.0, "y": -4.0})
+
+# %% [markdown]
 # With 0-dimensional tensors (plain scalars) the printout has no brackets, and `.item()` gives a
 # Python number:
 

@@ -252,11 +252,21 @@ x = x - lr * x.grad  # runs, but...
 print(x, x.is_leaf)
 
 # %% [markdown]
-# <!-- explorer-slot: GradientDescentExplorer -->
-# > **Explorer (coming soon).** An interactive `GradientDescentExplorer` will go here: pick a
-# > function, a starting point and a learning rate, and watch the steps (and what happens when
-# > the learning rate is too large).
+# ### Watch it: the gradient-descent explorer
 #
+# minigrad's `GradientDescentExplorer` runs the same loop (with autograd) and draws it: the
+# curve of $f$, the tangent at the current `x`, and the step it leads to. **Step** or **Play**
+# through the run, and move the **learning-rate** slider: at 0.25 each step halves the distance
+# to 2, as above; at 0.5 the first step lands on 2; between 0.5 and 1 the steps overshoot and
+# zig-zag; above 1 they land further away each time and the run diverges. Chapter 6 comes back to
+# learning rates.
+
+# %%
+from minigrad.widgets import GradientDescentExplorer
+
+GradientDescentExplorer("(x - 2)**2", x0=5.0, lr=0.25)
+
+# %% [markdown]
 # ## 5. Five variants of `z = x + y * y`
 #
 # Here is a small puzzle that separates all these tools. In every variant,

@@ -290,11 +290,20 @@ import minigrad.autograd.engine
 print(minigrad.autograd.engine.__doc__)
 
 # %% [markdown]
-# <!-- explorer-slot: GraphExplorer -->
-# > **Explorer (coming soon).** An interactive `GraphExplorer` will go here, replaying the
-# > engine on the graph above one step at a time: the dependency counts, the ready nodes, and
-# > the gradient each node receives and passes on.
+# ### Replay the engine
 #
+# The `GraphExplorer` of chapter 2 replays the engine on the graph of section 5, one node per
+# step, in the order the prehooks printed. Click `a` and step through the backward pass: under
+# *Gradients received* it lists the 12, 3 and 18 as they arrive and how many it is still waiting
+# for (its dependency count); only when that reaches 0 does `a`'s node run, once, with the sum 33.
+# The status line under the picture says which node ran and what it sent to which input.
+
+# %%
+from minigrad.widgets import GraphExplorer
+
+GraphExplorer("a = x * 3\nb = a ** 2\nc = a + b\nd = c * a", {"x": 1.0})
+
+# %% [markdown]
 # ## 6. Your turn: `Cube`
 #
 # Write $x^3$ as a `Function`. Its derivative is $3x^2$. Decide what `forward` must save, and
