@@ -16,10 +16,15 @@ __all__ = ["dtype", "float32", "float64", "int64", "int32", "bool_", "get_defaul
 class dtype:
     """A tensor element type; prints as ``minigrad.float32`` (PyTorch: ``torch.float32``)."""
 
-    __slots__ = ("name", "np", "is_floating_point", "itemsize", "_rank", "_tensor_type")
+    __slots__ = ("name", "np", "is_floating_point", "itemsize", "_rank", "_tensor_type",
+                 "scalar_name", "c_name")  # fmt: skip
 
-    def __init__(self, name: str, np_dtype: type, rank: int, tensor_type: str) -> None:
+    def __init__(self, name: str, np_dtype: type, rank: int, tensor_type: str,
+                 c_name: str) -> None:  # fmt: skip
         self.name = name
+        # how PyTorch's messages name it: "Float" (scalar type) and "float" (C++ type)
+        self.scalar_name = tensor_type.removesuffix("Tensor")
+        self.c_name = c_name
         self.np = np.dtype(np_dtype)
         self.is_floating_point = self.np.kind == "f"
         self.itemsize = self.np.itemsize
@@ -37,11 +42,11 @@ class dtype:
         return self.name != "bool"
 
 
-bool_ = dtype("bool", np.bool_, 0, "BoolTensor")
-int32 = dtype("int32", np.int32, 1, "IntTensor")
-int64 = dtype("int64", np.int64, 2, "LongTensor")
-float32 = dtype("float32", np.float32, 3, "FloatTensor")
-float64 = dtype("float64", np.float64, 4, "DoubleTensor")
+bool_ = dtype("bool", np.bool_, 0, "BoolTensor", "bool")
+int32 = dtype("int32", np.int32, 1, "IntTensor", "int")
+int64 = dtype("int64", np.int64, 2, "LongTensor", "long int")
+float32 = dtype("float32", np.float32, 3, "FloatTensor", "float")
+float64 = dtype("float64", np.float64, 4, "DoubleTensor", "double")
 
 ALL = (bool_, int32, int64, float32, float64)
 _BY_NUMPY = {d.np: d for d in ALL}

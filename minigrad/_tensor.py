@@ -8,7 +8,6 @@ value it saved was overwritten. Operations are attached as methods in ``_tensor_
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -62,10 +61,6 @@ class Size(tuple):
     def __getitem__(self, key: Any) -> Any:  # slicing a Size gives a Size
         r = tuple.__getitem__(self, key)
         return Size(r) if isinstance(key, slice) else r
-
-
-_C_NAMES = {"float32": "float", "float64": "double", "int64": "long int", "int32": "int",
-            "bool": "bool"}  # fmt: skip
 
 
 def _float_only_message(kind: str) -> str:
@@ -211,8 +206,8 @@ class Tensor:
                 )
             if value.dtype is not self.dtype:
                 raise runtime_error(
-                    f"attempting to assign a gradient with dtype '{_C_NAMES[value.dtype.name]}' "
-                    f"to a tensor with grad_dtype '{self.dtype._tensor_type[:-6]}'. The gradient "
+                    f"attempting to assign a gradient with dtype '{value.dtype.c_name}' "
+                    f"to a tensor with grad_dtype '{self.dtype.scalar_name}'. The gradient "
                     "must match the tensor's grad_dtype (defaults to the tensor's dtype). You can "
                     "set the tensor's grad_dtype attribute with a specific dtype, or None to allow "
                     "any dtype. Set grad_dtype with caution. Diverging the dtypes of a tensor and "
@@ -250,10 +245,6 @@ class Tensor:
     @property
     def output_nr(self) -> int:
         return self._output_nr
-
-    @property
-    def _version_value(self) -> int:
-        return self._version.value
 
     def detach(self) -> Tensor:
         """Same memory and version counter, no history, ``requires_grad=False``."""
@@ -465,6 +456,3 @@ def _rebuild(data: np.ndarray, requires_grad: bool) -> Tensor:
 
 def is_tensor(obj: object) -> bool:
     return isinstance(obj, Tensor)
-
-
-_weak_tensor_ref = weakref.ref

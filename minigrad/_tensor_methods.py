@@ -79,13 +79,12 @@ def _clamp_(self: Tensor, min: Any = None, max: Any = None) -> Tensor:
     if self.dtype.is_floating_point is False:
         from ._dtypes import category, result_type
         from ._errors import runtime_error
-        from .ops.pointwise import _C_TYPE_NAMES
 
         res = result_type(self, *(b for b in (low, high) if b is not None))
         if category(res) > category(self.dtype):  # clamp_'s own wording of the cast error
             raise runtime_error(
-                f"result type {ip._TYPE_NAMES[res.name]} can't be cast to the desired output "
-                f"type {_C_TYPE_NAMES[self.dtype.name]}"
+                f"result type {res.scalar_name} can't be cast to the desired output "
+                f"type {self.dtype.c_name}"
             )
     return ip.inplace(self, fn, low, high)
 

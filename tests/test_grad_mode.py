@@ -273,14 +273,14 @@ def test_factories_with_requires_grad_inside_no_grad(factory):
 def test_in_place_updates_of_leaves_under_no_grad():
     w = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)
     (w * w).sum().backward()
-    versions = [w._version_value]
+    versions = [int(w._version)]
     with torch.no_grad():
         w -= 0.5 * w.grad
-        versions.append(w._version_value)
+        versions.append(int(w._version))
         w[0] = 5.0
-        versions.append(w._version_value)
+        versions.append(int(w._version))
         w.mul_(2)
-        versions.append(w._version_value)
+        versions.append(int(w._version))
     assert w.tolist() == [10.0, 0.0, 0.0]
     assert w.is_leaf and w.requires_grad and w.grad_fn is None
     assert versions == [0, 1, 2, 3]
@@ -295,7 +295,7 @@ def test_fill_loop_under_no_grad():
     with torch.no_grad():
         for i in range(3):
             x.fill_(i)
-    assert x.tolist() == [2.0, 2.0, 2.0] and x._version_value == 3 and x.is_leaf
+    assert x.tolist() == [2.0, 2.0, 2.0] and int(x._version) == 3 and x.is_leaf
 
 
 def test_backward_inside_no_grad_still_computes_grads():

@@ -29,7 +29,7 @@ def modified(tensor_type: str, clause: str, now: int, saved: int) -> str:
 
 
 def version(t: torch.Tensor) -> int:
-    return t._version_value
+    return int(t._version)
 
 
 def grid() -> torch.Tensor:

@@ -18,15 +18,6 @@ __all__ = [
 ]  # fmt: skip
 
 
-_C_NAMES = {"float32": "float", "float64": "double", "int64": "long int", "int32": "int",
-            "bool": "bool"}  # fmt: skip
-
-
-def _type_name(t: Tensor) -> str:
-    """PyTorch's scalar type name in messages: Float, Double, Long, Int, Bool."""
-    return t.dtype._tensor_type.removesuffix("Tensor")
-
-
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """``input @ weight.T + bias``, with PyTorch's checks in PyTorch's order (with a bias the
     dtypes are checked before the shapes, without one after)."""
@@ -38,8 +29,8 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     same_dtype = input._data.dtype == weight._data.dtype
     if bias is not None and not same_dtype:
         raise runtime_error(
-            f"mat1 and mat2 must have the same dtype, but got {_type_name(input)} and "
-            f"{_type_name(weight)}",
+            f"mat1 and mat2 must have the same dtype, but got {input.dtype.scalar_name} and "
+            f"{weight.dtype.scalar_name}",
             "convert the input with x.float() (or the layer with .double()).",
         )
     if weight.ndim == 2 and input.shape[-1] != weight.shape[1]:
@@ -52,7 +43,7 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     if not same_dtype:
         raise runtime_error(
             "expected m1 and m2 to have the same dtype, but got: "
-            f"{_C_NAMES[input.dtype.name]} != {_C_NAMES[weight.dtype.name]}",
+            f"{input.dtype.c_name} != {weight.dtype.c_name}",
             "convert the input with x.float() (or the layer with .double()).",
         )
     return linalg.linear(input, weight, bias)
@@ -113,7 +104,7 @@ def _check_nll_args(input: Tensor, target: Tensor, weight: Tensor | None) -> Non
         raise runtime_error(f"Expected target size {expected}, got {list(target.shape)}")
     if target.dtype.name != "int64":
         raise runtime_error(
-            f"expected target dtype to be Long or Byte, but got {_type_name(target)}",
+            f"expected target dtype to be Long or Byte, but got {target.dtype.scalar_name}",
             "class targets are integer indices: use target.long().",
         )
     if input.ndim == 1 and target.ndim == 1 and target.shape[0] != 1:
@@ -131,7 +122,7 @@ def _check_nll_args(input: Tensor, target: Tensor, weight: Tensor | None) -> Non
         )  # fmt: skip
     if weight.dtype != input.dtype:
         raise runtime_error(
-            f"expected scalar type {_type_name(input)} but found {_type_name(weight)}"
+            f"expected scalar type {input.dtype.scalar_name} but found {weight.dtype.scalar_name}"
         )
 
 
@@ -145,7 +136,7 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
         if not target.is_floating_point():
             raise runtime_error(
                 "Expected floating point type for target with class probabilities, got "
-                + _type_name(target)
+                + target.dtype.scalar_name
             )
         if ignore_index >= 0:
             raise runtime_error("ignore_index is not supported for floating point target")

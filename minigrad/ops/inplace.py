@@ -29,9 +29,6 @@ from ..autograd.function import (
 from ..autograd.grad_mode import _State
 from .shape import replay_view
 
-_TYPE_NAMES = {"float32": "Float", "float64": "Double", "int64": "Long", "int32": "Int",
-               "bool": "Bool"}  # fmt: skip
-
 
 def inplace(self: Tensor, fn: type[Function], *args: Any, allow_cast: bool = False) -> Tensor:
     """Run ``fn(self, *args)`` and store the result in ``self``."""
@@ -87,8 +84,8 @@ def _write(self: Tensor, result: np.ndarray, allow_cast: bool) -> None:
         s, d = from_numpy_dtype(src), from_numpy_dtype(dst)
         if category(s) > category(d):
             raise runtime_error(
-                f"result type {_TYPE_NAMES[s.name]} can't be cast to the desired output type "
-                f"{_TYPE_NAMES[d.name]}",
+                f"result type {s.scalar_name} can't be cast to the desired output type "
+                f"{d.scalar_name}",
                 "an in-place op keeps the tensor's dtype; use the out-of-place form "
                 "(x = x / 2) or convert first (x = x.float()).",
             )

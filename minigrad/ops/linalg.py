@@ -24,11 +24,6 @@ def _same_dtype(a: Tensor, b: Tensor, what: str) -> None:
         )
 
 
-def _type_name(d: Tensor) -> str:
-    return {"float32": "Float", "float64": "Double", "int64": "Long", "int32": "Int",
-            "bool": "Bool"}[d.dtype.name]  # fmt: skip
-
-
 def _check_dims(t: Tensor, n: int, name: str, op: str) -> None:
     if t.ndim != n:
         raise runtime_error(f"{name} must be a {n}D tensor" if op != "dot" else
@@ -51,11 +46,9 @@ class Mm(Function):
                 "for A @ B the number of columns of A must equal the number of rows of B.",
             )
         if a._data.dtype != b._data.dtype:
-            from .pointwise import _C_TYPE_NAMES as names
-
             raise runtime_error(
-                f"expected m1 and m2 to have the same dtype, but got: {names[a.dtype.name]} != "
-                f"{names[b.dtype.name]}"
+                f"expected m1 and m2 to have the same dtype, but got: {a.dtype.c_name} != "
+                f"{b.dtype.c_name}"
             )
         need_a, need_b = ctx.needs_input_grad or (False, False)
         ctx.save_for_backward(a if need_b else None, b if need_a else None)
@@ -109,7 +102,7 @@ class Dot(Function):
         if a._data.dtype != b._data.dtype:
             raise runtime_error(
                 "dot : expected both vectors to have same dtype, but found "
-                f"{_type_name(a)} and {_type_name(b)}"
+                f"{a.dtype.scalar_name} and {b.dtype.scalar_name}"
             )
         need_a, need_b = ctx.needs_input_grad or (False, False)
         ctx.save_for_backward(a if need_b else None, b if need_a else None)

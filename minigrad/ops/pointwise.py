@@ -128,7 +128,7 @@ def where(condition: Tensor, input: Any = None, other: Any = None) -> Any:
     if condition._data.dtype != np.bool_:
         raise runtime_error(
             f"where expected condition to be a boolean tensor, but got a tensor with dtype "
-            f"{condition.dtype._tensor_type.removesuffix('Tensor')}"
+            f"{condition.dtype.scalar_name}"
         )
     return Where.apply(condition, as_tensor_arg(input), as_tensor_arg(other))
 
@@ -200,14 +200,9 @@ def keep_grad(grad: Tensor, keep: np.ndarray) -> Tensor:
     return MaskedFill.apply(grad, Tensor._wrap(~np.broadcast_to(keep, grad.shape)), 0.0)
 
 
-_C_TYPE_NAMES = {"float32": "float", "float64": "double", "int64": "long int", "int32": "int",
-                 "bool": "bool"}  # fmt: skip
-
-
 def masked_fill(input: Tensor, mask: Tensor, value: Any) -> Tensor:
     if mask._data.dtype != np.bool_:
         raise runtime_error(
-            f"masked_fill_ only supports boolean masks, but got mask with dtype "
-            f"{_C_TYPE_NAMES[mask.dtype.name]}"
+            f"masked_fill_ only supports boolean masks, but got mask with dtype {mask.dtype.c_name}"
         )
     return MaskedFill.apply(input, mask, value)

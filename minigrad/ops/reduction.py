@@ -287,7 +287,7 @@ def _softmax_input(input: Tensor, dim: Any, dtype: Any, name: str) -> tuple[Tens
     d = normalize_dim(dim, input.ndim)
     if input._data.dtype.kind != "f":
         kernel = f"{name}_lastdim_kernel_impl" if d >= input.ndim - 1 else f"{name}_kernel_impl"
-        kind = input.dtype._tensor_type.removesuffix("Tensor")
+        kind = input.dtype.scalar_name
         raise NotImplementedError(f"\"{kernel}\" not implemented for '{kind}'")
     return input, d
 
@@ -336,7 +336,7 @@ def var(input: Tensor, dim: Any = None, unbiased: bool = True, keepdim: bool = F
     dims = dims_of(dim, input.ndim)
     n = int(np.prod([input.shape[i] for i in dims])) if dims else 1
     centered = input - input.mean(dims, keepdim=True)
-    return (centered * centered).sum(dims, keepdim=keepdim) / builtins_max(n - corr, 0)
+    return (centered * centered).sum(dims, keepdim=keepdim) / (n - corr if n > corr else 0)
 
 
 class Std(Function):
@@ -360,7 +360,3 @@ class Std(Function):
 def std(input: Tensor, dim: Any = None, unbiased: bool = True, keepdim: bool = False, *,
         correction: Any = None) -> Tensor:  # fmt: skip
     return Std.apply(var(input, dim, unbiased, keepdim, correction=correction))
-
-
-def builtins_max(a: int, b: int) -> int:
-    return a if a > b else b
