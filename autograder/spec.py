@@ -9,7 +9,7 @@ points. The trusted grader never runs test-cell code: it runs the spec.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 
@@ -71,6 +71,12 @@ class Test:
 class Assignment:
     name: str  # the nbgrader assignment id, also the notebook's name
     tests: tuple[Test, ...]
+    language: str = "en"  # of the notebook, and of the diagnoses shown to its students
+
+    def edition(self, language: str) -> Assignment:
+        """The same assignment (same tests and points) for students of another language:
+        ``01_elementwise`` -> ``01_elementwise_ru``."""
+        return replace(self, name=f"{self.name}_{language}", language=language)
 
     @property
     def notebook(self) -> str:

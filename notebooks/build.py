@@ -3,7 +3,13 @@
     python notebooks/build.py            # rebuild the notebooks whose source changed
     python notebooks/build.py --all      # rebuild all of them
     python notebooks/build.py 03 05      # rebuild these chapters only (a prefix of the file name)
+    python notebooks/build.py --edition ru 03   # only the Russian edition's chapter 3
     python notebooks/build.py --check    # exit 1 if a committed notebook is stale (no execution)
+
+There are two editions with the same chapters: English (``notebooks/src/`` -> ``notebooks/``)
+and Russian (``notebooks/ru/src/`` -> ``notebooks/ru/``). Each notebook records its language in
+its metadata (``minigrad.language``), which minigrad's hints and explorers follow
+(``minigrad.i18n``), and runs with its own folder as the working directory.
 
 Run it with the project's venv Python (``.venv/bin/python notebooks/build.py``): each notebook is
 executed top to bottom in a fresh kernel of *this* interpreter and saved with its outputs, which
@@ -38,7 +44,7 @@ from pathlib import Path
 import nbformat
 
 HERE = Path(__file__).resolve().parent
-SRC = HERE / "src"
+EDITIONS = {"en": HERE, "ru": HERE / "ru"}  # language -> folder (sources in its src/)
 HEADER = re.compile(r"^# %%(?:\s+\[(?P<kind>\w+)\])?(?:\s+tags=(?P<tags>\[.*\]))?\s*$")
 KINDS = {None: "code", "markdown": "markdown", "verify": "verify"}
 CELL_TIMEOUT = 60  # seconds, as in the nbval run
@@ -69,9 +75,16 @@ def parse(text: str, name: str = "<source>") -> list[dict]:
     return cells
 
 
-def to_notebook(cells: list[dict], stem: str, with_verify: bool) -> nbformat.NotebookNode:
+def metadata(lang: str) -> dict:
+    return {"kernelspec": dict(KERNELSPEC), "minigrad": {"language": lang},
+            "language_info": {"name": "python", "pygments_lexer": "ipython3"}}  # fmt: skip
+
+
+def to_notebook(
+    cells: list[dict], stem: str, with_verify: bool, lang: str
+) -> nbformat.NotebookNode:
     nb = nbformat.v4.new_notebook()
-    nb.metadata = {"kernelspec": dict(KERNELSPEC), "language_info": {"name": "python"}}
+    nb.metadata = metadata(lang)
     for i, cell in enumerate(cells):
         if cell["kind"] == "verify" and not with_verify:
             continue
@@ -88,16 +101,18 @@ def to_notebook(cells: list[dict], stem: str, with_verify: bool) -> nbformat.Not
     return nb
 
 
-def _signature(nb: nbformat.NotebookNode) -> list[tuple]:
-    """What the source decides: cell types, ids, sources and tags (not outputs)."""
-    return [(c.cell_type, c.get("id"), c.source, tuple(c.metadata.get("tags", ())))
-            for c in nb.cells]  # fmt: skip
+def _signature(nb: nbformat.NotebookNode) -> list:
+    """What the source decides: cell types, ids, sources and tags (not outputs), and the
+    notebook's language."""
+    cells = [(c.cell_type, c.get("id"), c.source, tuple(c.metadata.get("tags", ())))
+             for c in nb.cells]  # fmt: skip
+    return [nb.metadata.get("minigrad"), *cells]
 
 
-def is_current(src: Path, target: Path) -> tuple[bool, str]:
+def is_current(src: Path, target: Path, lang: str) -> tuple[bool, str]:
     if not target.exists():
         return False, "missing"
-    want = to_notebook(parse(src.read_text(), src.name), src.stem, with_verify=False)
+    want = to_notebook(parse(src.read_text(), src.name), src.stem, with_verify=False, lang=lang)
     have = nbformat.read(target, as_version=4)
     if _signature(want) != _signature(have):
         return False, "cells differ from the source"
@@ -132,9 +147,9 @@ def execute(nb: nbformat.NotebookNode, cwd: Path) -> None:
                     os.environ[k] = v
 
 
-def build(src: Path, target: Path) -> None:
-    nb = to_notebook(parse(src.read_text(), src.name), src.stem, with_verify=True)
-    execute(nb, HERE)
+def build(src: Path, target: Path, lang: str) -> None:
+    nb = to_notebook(parse(src.read_text(), src.name), src.stem, with_verify=True, lang=lang)
+    execute(nb, target.parent)
     nb.cells = [c for c in nb.cells if not c.metadata.pop("verify", False)]
     for c in nb.cells:
         if c.cell_type == "code":
@@ -149,8 +164,7 @@ def build(src: Path, target: Path) -> None:
             for out in c.outputs:
                 if "execution_count" in out:
                     out["execution_count"] = count
-    nb.metadata = {"kernelspec": dict(KERNELSPEC),
-                   "language_info": {"name": "python", "pygments_lexer": "ipython3"}}  # fmt: skip
+    nb.metadata = metadata(lang)
     nbformat.validate(nb)
     nbformat.write(nb, target)
 
@@ -169,11 +183,22 @@ def _coalesce_streams(outputs: list) -> list:
     return merged
 
 
+def chapters(edition: str | None = None, prefixes: list[str] | None = None):
+    """``(language, source, notebook)`` for every chapter of the chosen editions."""
+    for lang, folder in EDITIONS.items():
+        if edition not in (None, lang):
+            continue
+        for src in sorted((folder / "src").glob("[0-9][0-9]_*.py")):
+            if not prefixes or any(src.stem.startswith(c) for c in prefixes):
+                yield lang, src, folder / f"{src.stem}.ipynb"
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("chapters", nargs="*", help="file-name prefixes, e.g. 03 (default: all)")
     ap.add_argument("--check", action="store_true", help="only check that notebooks are current")
     ap.add_argument("--all", action="store_true", help="rebuild even the current notebooks")
+    ap.add_argument("--edition", choices=sorted(EDITIONS), help="one edition only (default: all)")
     ap.add_argument(
         "--record",
         metavar="FILE",
@@ -184,22 +209,19 @@ def main(argv: list[str] | None = None) -> int:
     if args.record:
         os.environ["SELFCHECK_RECORD"] = os.path.abspath(args.record)
 
-    sources = sorted(SRC.glob("[0-9][0-9]_*.py"))
-    if args.chapters:
-        sources = [s for s in sources if any(s.stem.startswith(c) for c in args.chapters)]
     stale = 0
-    for src in sources:
-        target = HERE / f"{src.stem}.ipynb"
-        ok, why = is_current(src, target)
+    for lang, src, target in chapters(args.edition, args.chapters):
+        ok, why = is_current(src, target, lang)
+        name = target.relative_to(HERE)
         if args.check:
-            print(f"{target.name}: {why}")
+            print(f"{name}: {why}")
             stale += not ok
             continue
         if ok and not args.all and not args.chapters:
-            print(f"{target.name}: up to date")
+            print(f"{name}: up to date")
             continue
-        print(f"{target.name}: building ...", flush=True)
-        build(src, target)
+        print(f"{name}: building ...", flush=True)
+        build(src, target, lang)
     if args.check and stale:
         print("stale notebooks: run `.venv/bin/python notebooks/build.py`", file=sys.stderr)
         return 1

@@ -77,6 +77,34 @@ QUESTIONS: dict[str, tuple[tuple[str, ...], str, str]] = {
 }  # fmt: skip
 
 
+# The words around the hints, per language. An edition in another language (``ru/selfcheck.py``)
+# sets ``LANG`` and adds its own hints to ``HINTS``; the questions and answers stay the same.
+LANG = "en"
+HINTS: dict[str, dict[str, tuple[str, str]]] = {}  # language -> qid -> (hint, remark)
+PHRASES: dict[str, dict[str, str]] = {
+    "en": {
+        "no_question": "There is no question {qid!r}: check the spelling of the question number.",
+        "unanswered": "Question {qid}: replace ... with your answer, then run this cell again.",
+        "right": "Right!",
+        "not_quite": "Not quite: {why}",
+        "no_forward": "Not yet: forward() is not written (it raises NotImplementedError).",
+        "forward_raised": "Not quite: forward() raised {error}",
+        "forward_shape": "Not quite: forward() should return a tensor of shape {want}, got {got}.",
+        "forward_values": "Not quite: forward() computes the wrong values.",
+        "forward_ok": "forward: right values.",
+        "no_backward": "Not yet: backward() is not written (it raises NotImplementedError).",
+        "backward_raised": "Not quite: backward() raised {error}",
+        "backward_values": "Not quite: backward() disagrees with finite differences. It must "
+        "return grad_output times the derivative of forward at the saved input.",
+        "backward_ok": "backward: matches finite differences. Right!",
+    },
+}
+
+
+def _say(key: str, **fields: object) -> None:
+    print((PHRASES.get(LANG, {}).get(key) or PHRASES["en"][key]).format(**fields))
+
+
 # ----- normalisation ------------------------------------------------------------------------
 def _number(v: float) -> str:
     if math.isnan(v):
@@ -139,16 +167,16 @@ def _hash(qid: str, value: object) -> str:
 def answer(qid: str, value: object) -> None:
     """Print whether ``value`` answers question ``qid``; ``...`` means "not answered yet"."""
     if qid not in QUESTIONS:
-        print(f"There is no question {qid!r}: check the spelling of the question number.")
+        _say("no_question", qid=qid)
         return
     hashes, hint, remark = QUESTIONS[qid]
+    hint, remark = HINTS.get(LANG, {}).get(qid, (hint, remark))
     if value is Ellipsis:
-        print(f"Question {qid}: replace ... with your answer, then run this cell again.")
-        return
-    if _hash(qid, value) in hashes:
-        print("Right!" + (f" {remark}" if remark else ""))
+        _say("unanswered", qid=qid)
+    elif _hash(qid, value) in hashes:
+        print(PHRASES.get(LANG, PHRASES["en"])["right"] + (f" {remark}" if remark else ""))
     else:
-        print(f"Not quite: {hint}")
+        _say("not_quite", why=hint)
 
 
 def check_function(fn: type, reference, shape: tuple[int, ...] = (3, 2), seed: int = 0) -> bool:
@@ -162,35 +190,32 @@ def check_function(fn: type, reference, shape: tuple[int, ...] = (3, 2), seed: i
     try:
         out = fn.apply(x)
     except NotImplementedError:
-        print("Not yet: forward() is not written (it raises NotImplementedError).")
+        _say("no_forward")
         return False
     except Exception as e:  # report, don't crash the notebook
-        print(f"Not quite: forward() raised {type(e).__name__}: {e}")
+        _say("forward_raised", error=f"{type(e).__name__}: {e}")
         return False
     want = reference(x.detach())
     if not isinstance(out, type(x)) or tuple(out.shape) != tuple(want.shape):
         got = tuple(out.shape) if hasattr(out, "shape") else type(out).__name__
-        print(
-            f"Not quite: forward() should return a tensor of shape {tuple(want.shape)}, got {got}."
-        )
+        _say("forward_shape", want=tuple(want.shape), got=got)
         return False
     if not lib.allclose(out.detach(), want, rtol=1e-6, atol=1e-9):
-        print("Not quite: forward() computes the wrong values.")
+        _say("forward_values")
         return False
-    print("forward: right values.")
+    _say("forward_ok")
     try:
         ok = lib.autograd.gradcheck(fn.apply, (x,), raise_exception=False)
     except NotImplementedError:
-        print("Not yet: backward() is not written (it raises NotImplementedError).")
+        _say("no_backward")
         return False
     except Exception as e:
-        print(f"Not quite: backward() raised {type(e).__name__}: {e}")
+        _say("backward_raised", error=f"{type(e).__name__}: {e}")
         return False
     if not ok:
-        print("Not quite: backward() disagrees with finite differences. It must return "
-              "grad_output times the derivative of forward at the saved input.")  # fmt: skip
+        _say("backward_values")
         return False
-    print("backward: matches finite differences. Right!")
+    _say("backward_ok")
     return True
 
 

@@ -7,7 +7,10 @@ from .elementwise import ASSIGNMENT as ELEMENTWISE
 from .mlp import ASSIGNMENT as MLP
 from .reductions import ASSIGNMENT as REDUCTIONS
 
-ASSIGNMENTS: dict[str, Assignment] = {a.name: a for a in (ELEMENTWISE, REDUCTIONS, MLP)}
+ENGLISH = (ELEMENTWISE, REDUCTIONS, MLP)
+ASSIGNMENTS: dict[str, Assignment] = {
+    a.name: a for a in (*ENGLISH, *(e.edition("ru") for e in ENGLISH))
+}
 
 
 def find_test(name: str) -> tuple[Assignment, Test]:
