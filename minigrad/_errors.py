@@ -2,14 +2,23 @@
 
 ``str(error)`` is PyTorch's text, so learners can search for it and parity tests compare it; the
 hint is attached as an exception note (PEP 678), which tracebacks and Jupyter show below it.
+Hints are written in English and shown in the language of ``minigrad.i18n.get_language()``
+(translations in ``_hints_ru``).
 """
 
 from __future__ import annotations
 
+from ._hints_ru import RU
+from .i18n import Catalog, get_language
+
+HINTS = Catalog({"ru": RU})
+PREFIX = {"en": "minigrad hint: ", "ru": "подсказка minigrad: "}
+
 
 def with_hint(error: BaseException, hint: str | None) -> BaseException:
     if hint:
-        error.add_note("minigrad hint: " + hint)
+        lang = get_language()
+        error.add_note(PREFIX[lang] + HINTS.translate(hint, lang))
     return error
 
 

@@ -185,3 +185,9 @@ def test_play_loop_advances_without_blocking():
 def test_bad_functions_are_clear_errors(f, x0, message):
     with pytest.raises(ValueError, match=message):
         GradientDescentExplorer(f, x0=x0)
+
+
+@pytest.mark.parametrize("x0", [{"x": 3.0}, "three", [[1.0], [2.0, 3.0]]])
+def test_a_starting_point_that_is_not_numbers_is_a_clear_error(x0):
+    with pytest.raises(TypeError, match="x0 must be a number or a sequence of 1 numbers"):
+        GradientDescentExplorer("x**2", x0=x0)

@@ -7,6 +7,8 @@ Formulas (``∂(x*y)/∂x = y``) are mathematics, not text, and are not translat
 
 from __future__ import annotations
 
+from ..i18n import resolve
+
 EN: dict[str, str] = {
     # buttons: label, then tooltip
     "play": "▶ Play",
@@ -89,6 +91,7 @@ EN: dict[str, str] = {
     "trainer.optimizer": "Optimizer",
     "trainer.hidden": "Hidden layers",
     "trainer.neurons": "neurons",
+    "trainer.neuron.tip": "layer {layer}, neuron {neuron}",
     "trainer.add_layer": "Add a hidden layer",
     "trainer.remove_layer": "Remove the last hidden layer",
     "trainer.epoch": "Epoch",
@@ -101,17 +104,114 @@ EN: dict[str, str] = {
     "trainer.reset.tip": "Start again from the seed",
 }
 
-TABLES: dict[str, dict[str, str]] = {"en": EN}
+RU: dict[str, str] = {
+    # кнопки: надпись, затем всплывающая подсказка
+    "play": "▶ Пуск",
+    "play.tip": "Шагать автоматически",
+    "pause": "‖ Пауза",
+    "pause.tip": "Остановить",
+    "step": "Шаг ▶|",
+    "step.tip": "Один шаг вперёд",
+    "back": "|◀ Назад",
+    "back.tip": "Один шаг назад",
+    "reset": "⟲ Сначала",
+    "reset.tip": "Вернуться к началу",
+    "forward": "Прямой проход",
+    "forward.tip": "Перейти к началу прямого прохода",
+    "backward": "Обратный проход",
+    "backward.tip": "Перейти к началу обратного прохода (все значения уже вычислены)",
+    # ползунки
+    "slider.step": "Шаг",
+    "slider.lr": "Скорость обучения",
+    # исследователь графа: строка состояния
+    "status.start": "Прямой проход: известны только входы. Нажмите «Шаг».",
+    "status.forward": "Прямой проход, шаг {k} из {n}: {node} = {value}",
+    "status.forward_done": "Прямой проход завершён: {node} = {value}. Дальше — обратный проход.",
+    "status.backward": "Обратный проход, шаг {k} из {n}: {grad_fn} узла {node} передал {sent}",
+    "status.backward_leaf": "Обратный проход, шаг {k} из {n}: {node}.grad = {grad}",
+    "status.done": "Обратный проход завершён: у каждого листа графа есть .grad.",
+    # исследователь графа: панель подробностей
+    "details.hint": "Щёлкните по узлу, чтобы рассмотреть его.",
+    "details.kind": "тип",
+    "kind.leaf": "лист (вход)",
+    "kind.op": "операция",
+    "kind.output": "выход",
+    "kind.constant": "константа",
+    "kind.saved": "сохранённый тензор",
+    "details.op": "операция",
+    "details.grad_fn": "grad_fn",
+    "details.shape": "форма",
+    "details.dtype": "dtype",
+    "details.requires_grad": "requires_grad",
+    "details.is_leaf": "is_leaf",
+    "details.version": "_version",
+    "details.value": "значение",
+    "details.grad": "градиент",
+    "details.not_yet": "ещё не вычислено",
+    "details.unknown": "неизвестно",
+    "details.forward": "Прямой проход",
+    "details.local": "Локальные производные",
+    "details.chain": "Цепное правило (градиент, переданный каждому входу)",
+    "details.waiting_run": "Выполнится на шаге {k} обратного прохода: входящий градиент "
+    "пока неизвестен.",
+    "details.upstream": "входящий градиент {sym} = {value}",
+    "details.received": "Полученные градиенты",
+    "details.from": "от {node} (вход {slot})",
+    "details.sum": "сумма",
+    "details.waiting": "ждём ещё {n}",
+    "details.seed": "backward() начинается здесь с ∂{sym}/∂{sym} = {value}",
+    # исследователь градиентного спуска
+    "gd.converging": "Сходится: шаги уменьшаются по мере приближения к минимуму.",
+    "gd.slow": "Медленно: шаги почти не уменьшаются; попробуйте скорость обучения побольше.",
+    "gd.oscillating": "Колебания: каждый шаг перепрыгивает минимум и возвращается "
+    "(но всё же сходится).",
+    "gd.oscillating_stuck": "Колебания: каждый шаг перепрыгивает минимум и возвращается, "
+    "и так без конца.",
+    "gd.diverging": "Расходится: каждый шаг уводит всё дальше; скорость обучения слишком велика.",
+    "gd.overflow": "(переполнение после {k} шагов)",
+    "gd.step": "шаг",
+    "gd.point": "точка",
+    "gd.value": "потери",
+    "gd.slope": "градиент",
+    "gd.update": "обновление −lr·градиент",
+    "gd.next": "следующая точка",
+    "gd.tangent": "касательная",
+    "gd.path": "путь",
+    # тренажёр в духе TensorFlow Playground
+    "trainer.dataset": "Данные",
+    "trainer.noise": "Шум",
+    "trainer.activation": "Активация",
+    "trainer.lr": "Скорость обучения",
+    "trainer.batch_size": "Размер батча",
+    "trainer.init": "Инициализация",
+    "trainer.init.random": "случайная",
+    "trainer.init.zeros": "нули (симметрия)",
+    "trainer.optimizer": "Оптимизатор",
+    "trainer.hidden": "Скрытые слои",
+    "trainer.neurons": "нейронов",
+    "trainer.neuron.tip": "слой {layer}, нейрон {neuron}",
+    "trainer.add_layer": "Добавить скрытый слой",
+    "trainer.remove_layer": "Убрать последний скрытый слой",
+    "trainer.epoch": "Эпоха",
+    "trainer.output": "Выход",
+    "trainer.train_loss": "Потери на обучении",
+    "trainer.test_loss": "Потери на тесте",
+    "trainer.play.tip": "Обучать непрерывно",
+    "trainer.pause.tip": "Остановить обучение",
+    "trainer.step.tip": "Обучить одну эпоху",
+    "trainer.reset.tip": "Начать заново с того же зерна (seed)",
+}
+
+TABLES: dict[str, dict[str, str]] = {"en": EN, "ru": RU}
 
 
 class Text:
-    """``Text('en')('status.forward', k=1, n=5, ...)``: a string of one language."""
+    """``Text('ru')('status.forward', k=1, n=5, ...)``: a string of one language; ``Text()``
+    speaks the current language (``minigrad.i18n``: the notebook's, unless chosen)."""
 
-    def __init__(self, lang: str = "en") -> None:
-        if lang not in TABLES:
-            raise ValueError(f"lang must be one of {sorted(TABLES)}, not {lang!r}")
-        self.lang = lang
-        self.table = TABLES[lang]
+    def __init__(self, lang: str | None = None) -> None:
+        self.lang = resolve(lang)
+        self.table = TABLES[self.lang]
 
     def __call__(self, key: str, **fields: object) -> str:
         s = self.table.get(key) or EN[key]

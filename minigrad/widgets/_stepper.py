@@ -37,7 +37,7 @@ class StepperWidget(anywidget.AnyWidget):
     rendered = t.Int(0).tag(sync=True)
     kind = t.Unicode("").tag(sync=True)  # a CSS class for the view
 
-    def __init__(self, *, lang: str = "en", interval: int = 600, **kwargs: Any) -> None:
+    def __init__(self, *, lang: str | None = None, interval: int = 600, **kwargs: Any) -> None:
         self.text = Text(lang)
         self._task: asyncio.Task | None = None
         super().__init__(interval=interval, **kwargs)

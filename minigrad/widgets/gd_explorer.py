@@ -35,7 +35,7 @@ class GradientDescentExplorer(StepperWidget):
         lr: float = 0.1,
         steps: int = 30,
         *,
-        lang: str = "en",
+        lang: str | None = None,
         lr_range: tuple[float, float] = (1e-3, 3.0),
         bounds: Sequence[Sequence[float]] | None = None,
         interval: int = 400,

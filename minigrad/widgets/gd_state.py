@@ -57,7 +57,11 @@ class GDState:
         self.dim = len(self.names)
         if x0 is None:
             x0 = (3.0,) if self.dim == 1 else (3.0, 2.0)
-        self.x0 = np.asarray(x0, dtype=np.float64).reshape(-1)
+        try:
+            self.x0 = np.asarray(x0, dtype=np.float64).reshape(-1)
+        except (TypeError, ValueError):
+            raise TypeError(f"x0 must be a number or a sequence of {self.dim} numbers (the "
+                            f"starting point), not {x0!r}") from None  # fmt: skip
         if self.x0.size != self.dim:
             raise ValueError(f"x0 needs {self.dim} number(s), got {self.x0.size}")
         if int(steps) < 1:

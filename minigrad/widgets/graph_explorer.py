@@ -47,7 +47,7 @@ class GraphExplorer(StepperWidget):
         *,
         tensor: Tensor | None = None,
         names: Mapping[str, Any] | None = None,
-        lang: str = "en",
+        lang: str | None = None,
         dtype: Any = torch.float32,
         interval: int = 600,
         direction: str = "TB",

@@ -289,7 +289,7 @@ class Trainer(anywidget.AnyWidget):
         self,
         config: dict[str, Any] | None = None,
         *,
-        lang: str = "en",
+        lang: str | None = None,
         hide: tuple[str, ...] | list[str] = (),
         max_fps: float = 30.0,
     ) -> None:

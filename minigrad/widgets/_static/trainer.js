@@ -128,7 +128,7 @@ function render({ model, el }) {
           h("button", { onclick: () => editLayers((a) => { if (a[li] > 1) a[li]--; }) }, "−")),
         h("span", {}, `${k} ${L("trainer.neurons")}`));
       for (let j = 0; j < k; j++) {
-        const c = h("canvas", { width: 40, height: 40, title: `layer ${li + 1}, neuron ${j + 1}` });
+        const c = h("canvas", { width: 40, height: 40, title: L("trainer.neuron.tip").replace("{layer}", li + 1).replace("{neuron}", j + 1) });
         cells.push(c);
         col.append(c);
       }
