@@ -1,7 +1,13 @@
-"""Build the nbgrader source notebooks from their plain-text sources.
+"""Build the nbgrader source notebooks from their plain-text sources, in both editions.
 
     python exercises/build_notebooks.py           # write exercises/source/<name>/<name>.ipynb
     python exercises/build_notebooks.py --check   # exit 1 if a committed notebook is stale
+
+Each assignment exists in two editions with the same tests and points: English
+(``exercises/src/<name>.py`` -> ``source/<name>/<name>.ipynb``) and Russian
+(``exercises/src/ru/<name>.py`` -> ``source/<name>_ru/<name>_ru.ipynb``, nbgrader assignment
+``<name>_ru``). Each notebook records its language in its metadata (``minigrad.language``),
+which minigrad and the checker follow in that notebook's kernel (``minigrad.i18n``).
 
 ``exercises/src/<name>.py`` is in "percent" format: ``# %% [markdown]`` starts a Markdown cell
 (its lines lose the leading ``# ``), ``# %% [solution] id=mul`` an autograded answer cell,
@@ -21,6 +27,18 @@ import nbformat
 
 HERE = Path(__file__).resolve().parent
 HEADER = re.compile(r"^# %%(?: \[(\w+)\])?(?: id=(\S+))?\s*$")
+EDITIONS = {"en": HERE / "src", "ru": HERE / "src" / "ru"}  # language -> folder of sources
+
+
+def assignment_name(src: Path, lang: str) -> str:
+    """The nbgrader assignment id (and notebook name) of a source: ``01_elementwise`` in
+    English, ``01_elementwise_ru`` in Russian."""
+    return src.stem if lang == "en" else f"{src.stem}_{lang}"
+
+
+def sources() -> list[tuple[str, Path]]:
+    """(language, source) for every assignment of every edition."""
+    return [(lang, src) for lang, folder in EDITIONS.items() for src in sorted(folder.glob("*.py"))]
 
 
 def _metadata(role: str, grade_id: str, points: float | None) -> dict:
@@ -49,14 +67,18 @@ def split_cells(text: str) -> list[tuple[str, str | None, str]]:
     return [(role, cid, "\n".join(lines).strip("\n")) for role, cid, lines in cells]
 
 
-def build(src: Path) -> nbformat.NotebookNode:
+def build(src: Path, lang: str = "en") -> nbformat.NotebookNode:
     from autograder.assignments import ASSIGNMENTS
 
-    assignment = ASSIGNMENTS[src.stem]
+    name = src.relative_to(HERE)
+    assignment = ASSIGNMENTS[assignment_name(src, lang)]
+    if assignment.language != lang:
+        raise ValueError(f"{name}: assignment {assignment.name} is in {assignment.language!r}")
     nb = nbformat.v4.new_notebook()
     nb.metadata = {
         "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
         "language_info": {"name": "python"},
+        "minigrad": {"language": lang},
     }
     seen_tests = set()
     for n, (role, cid, source) in enumerate(split_cells(src.read_text())):
@@ -68,7 +90,7 @@ def build(src: Path) -> nbformat.NotebookNode:
         cell = nbformat.v4.new_code_cell(source, id=cell_id)
         if role in ("solution", "tests", "locked"):
             if cid is None:
-                raise ValueError(f"{src.name}: a [{role}] cell needs id=")
+                raise ValueError(f"{name}: a [{role}] cell needs id=")
             points = None
             if role == "tests":
                 points = assignment.test(cid).points
@@ -77,7 +99,7 @@ def build(src: Path) -> nbformat.NotebookNode:
         nb.cells.append(cell)
     missing = {t.grade_id for t in assignment.tests} - seen_tests
     if missing:
-        raise ValueError(f"{src.name}: no test cell for {sorted(missing)}")
+        raise ValueError(f"{name}: no test cell for {sorted(missing)}")
     nbformat.validate(nb)
     return nb
 
@@ -87,9 +109,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="only check that they are fresh")
     args = parser.parse_args(argv)
     stale = []
-    for src in sorted((HERE / "src").glob("*.py")):
-        out = HERE / "source" / src.stem / f"{src.stem}.ipynb"
-        text = nbformat.writes(build(src)) + "\n"
+    for lang, src in sources():
+        name = assignment_name(src, lang)
+        out = HERE / "source" / name / f"{name}.ipynb"
+        text = nbformat.writes(build(src, lang)) + "\n"
         if out.exists() and out.read_text() == text:
             continue
         if args.check:
