@@ -121,8 +121,9 @@ class Catalog:
             return text
         for _, pattern, names, translated in self._compiled(lang):
             m = pattern.match(text)
-            if m:
-                return _fill(translated, dict(zip(names, m.groups(), strict=True)))
+            if m:  # a field may itself be a catalogued sentence
+                values = [self.translate(v, lang) for v in m.groups()]
+                return _fill(translated, dict(zip(names, values, strict=True)))
         return text
 
     def missing(self, lang: str, templates: list[str]) -> list[str]:

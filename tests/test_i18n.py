@@ -119,12 +119,16 @@ def _template(node: ast.AST, constants: dict[str, str]) -> str:
         return node.value
     if isinstance(node, ast.JoinedStr):
         return "".join(
-            v.value if isinstance(v, ast.Constant) else "{" + ast.unparse(v.value) + "}"  # type: ignore[attr-defined]
-            for v in node.values
+            v.value if isinstance(v, ast.Constant) else "{" + _field(v) + "}" for v in node.values
         )
     if isinstance(node, ast.Name):
         return constants[node.id]
     raise AssertionError(f"a hint must be a literal or a module constant: {ast.unparse(node)}")
+
+
+def _field(value: ast.FormattedValue) -> str:
+    conversion = "" if value.conversion == -1 else "!" + chr(value.conversion)
+    return ast.unparse(value.value) + conversion
 
 
 def hint_templates() -> set[str]:
@@ -221,3 +225,52 @@ def test_explorers_speak_the_current_language_unless_told(lang: None) -> None:
     assert [s["label"] for s in gd.sliders] == ["Шаг", "Скорость обучения"]
     with pytest.raises(ValueError, match="lang must be one of en, ru"):
         Trainer(lang="de")
+
+
+# ----- the explorers' own errors -------------------------------------------------------------
+INTERNAL = {"__init__.py", "_png.py"}  # errors only a developer of minigrad can meet
+
+
+def widget_error_templates() -> set[str]:
+    found = set()
+    for path in (PACKAGE / "widgets").glob("*.py"):
+        if path.name in INTERNAL:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call) and node.exc.args:
+                found.add(_template(node.exc.args[0], {}))
+    return found
+
+
+def test_every_explorer_error_has_a_russian_translation() -> None:
+    from minigrad.widgets._errors_ru import RU
+
+    used = widget_error_templates()
+    assert len(used) > 30
+    assert sorted(used - set(RU)) == []
+    for english, russian in RU.items():
+        assert CYRILLIC.search(russian) or english == "; {_HELP}", english
+        assert sorted(re.findall(r"\{[^{}]*\}", english)) == sorted(
+            re.findall(r"\{[^{}]*\}", russian)
+        ), english
+
+
+@pytest.mark.parametrize(
+    "make, russian",
+    [
+        (lambda w: w.GraphExplorer("f = x.real", {"x": 1.0}), "обращение к атрибуту (x.real)"),
+        (lambda w: w.GraphExplorer("f = x * y", {"x": 1.0}), "передайте values={'y': 1.0}"),
+        (lambda w: w.GradientDescentExplorer("x*y*z"), "от 3: x, y, z"),
+        (lambda w: w.Trainer({"hidden": [100]}), "не больше 6 слоёв по 1..8 нейронов"),
+        (lambda w: w.GraphExplorer("f = 2 * x", {"x": 1.0}).act("jump"), "неизвестное действие"),
+    ],
+)
+def test_explorer_errors_speak_russian_and_keep_their_type(lang: None, make, russian) -> None:
+    import minigrad.widgets as widgets
+
+    i18n.set_language("ru")
+    with pytest.raises(ValueError) as info:
+        make(widgets)
+    assert russian in str(info.value)
+    # the values inside the message (names, shapes, lists) are kept; the help text is Russian
+    assert "use names" not in str(info.value)

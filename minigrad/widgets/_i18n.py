@@ -7,7 +7,12 @@ Formulas (``∂(x*y)/∂x = y``) are mathematics, not text, and are not translat
 
 from __future__ import annotations
 
-from ..i18n import resolve
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from ..i18n import Catalog, resolve
+from ._errors_ru import RU as ERRORS_RU
 
 EN: dict[str, str] = {
     # buttons: label, then tooltip
@@ -216,3 +221,25 @@ class Text:
     def __call__(self, key: str, **fields: object) -> str:
         s = self.table.get(key) or EN[key]
         return s.format(**fields) if fields else s
+
+
+ERRORS = Catalog({"ru": ERRORS_RU})
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def speaks(method: F) -> F:
+    """Raise the explorer's own errors in its language: ``lang=`` when the constructor is given
+    one, else the widget's (``self.lang``), else the current one. Errors are written in English
+    and translated on the way out, so the code reads in one language."""
+
+    @functools.wraps(method)
+    def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except (ValueError, TypeError, RuntimeError) as e:
+            if e.args and isinstance(e.args[0], str):
+                lang = kwargs.get("lang") or getattr(self, "lang", None)
+                e.args = (ERRORS.translate(e.args[0], resolve(lang)), *e.args[1:])
+            raise
+
+    return wrapper  # type: ignore[return-value]

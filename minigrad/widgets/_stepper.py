@@ -16,7 +16,7 @@ from typing import Any
 import anywidget
 import traitlets as t
 
-from ._i18n import Text
+from ._i18n import Text, speaks
 
 ESM = pathlib.Path(__file__).parent / "_static" / "explorer.js"
 
@@ -39,6 +39,7 @@ class StepperWidget(anywidget.AnyWidget):
 
     def __init__(self, *, lang: str | None = None, interval: int = 600, **kwargs: Any) -> None:
         self.text = Text(lang)
+        self.lang = self.text.lang
         self._task: asyncio.Task | None = None
         super().__init__(interval=interval, **kwargs)
         self.on_msg(self._on_msg)
@@ -94,6 +95,7 @@ class StepperWidget(anywidget.AnyWidget):
         return data, meta
 
     # ----- actions ----------------------------------------------------------------------
+    @speaks
     def act(self, action: str) -> None:
         """Do what the button ``action`` does (the view sends these)."""
         handler = self._actions().get(action)
@@ -117,6 +119,7 @@ class StepperWidget(anywidget.AnyWidget):
         self.step = 0
 
     # ----- play loop --------------------------------------------------------------------
+    @speaks
     def play(self) -> asyncio.Task:
         """Step every ``interval`` ms in an asyncio task (from the end: start over)."""
         if self._task is not None and not self._task.done():

@@ -18,6 +18,7 @@ import traitlets as t
 from minigrad.viz.labels import fmt_array, fmt_scalar
 
 from . import _gd_svg
+from ._i18n import speaks
 from ._stepper import StepperWidget
 from .gd_state import GDState
 
@@ -28,6 +29,7 @@ class GradientDescentExplorer(StepperWidget):
 
     lr = t.Float(0.1).tag(sync=True)
 
+    @speaks
     def __init__(
         self,
         f: str = "x**2",

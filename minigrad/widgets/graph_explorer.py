@@ -19,6 +19,7 @@ from minigrad import Tensor
 
 from . import _details
 from ._expr import evaluate, leaves, parse
+from ._i18n import speaks
 from ._stepper import StepperWidget
 from .graph_state import ExplorerState
 
@@ -40,6 +41,7 @@ class GraphExplorer(StepperWidget):
 
     selected = t.Unicode("").tag(sync=True)
 
+    @speaks
     def __init__(
         self,
         expr: str | None = None,

@@ -22,7 +22,7 @@ import minigrad as torch
 from minigrad import nn
 from minigrad.data import DATASETS, make_dataset
 
-from ._i18n import EN, Text
+from ._i18n import EN, Text, speaks
 from ._png import png_base64
 
 DEFAULTS: dict[str, Any] = {
@@ -285,6 +285,7 @@ class Trainer(anywidget.AnyWidget):
     curve = t.Bytes(b"").tag(sync=True)
     points = t.Bytes(b"").tag(sync=True)
 
+    @speaks
     def __init__(
         self,
         config: dict[str, Any] | None = None,
@@ -297,6 +298,7 @@ class Trainer(anywidget.AnyWidget):
         if bad:
             raise ValueError(f"unknown controls to hide {bad}; known: {list(CONTROLS)}")
         text = Text(lang)
+        self.lang = text.lang
         keys = [k for k in EN if k.startswith("trainer.")] + ["play", "pause", "step", "reset"]
         self._ready = False
         self._task: asyncio.Task | None = None
@@ -316,6 +318,7 @@ class Trainer(anywidget.AnyWidget):
         return {k: (list(v) if isinstance(v, list) else v) for k, v in self.state.config.items()}
 
     @t.observe(*DEFAULTS)
+    @speaks
     def _config_changed(self, change: dict[str, Any]) -> None:
         if not self._ready:
             return
@@ -349,6 +352,7 @@ class Trainer(anywidget.AnyWidget):
         self.state.reset()
         self._push(new_data=True)
 
+    @speaks
     def play(self) -> asyncio.Task:
         """Train in an asyncio task on the running loop (the kernel's) until ``pause()``."""
         self.running = True
