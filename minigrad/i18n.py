@@ -8,7 +8,8 @@ beside them follows :func:`get_language`, which is, in this order:
 3. the chapter's language: the ``minigrad.language`` entry of the open notebook's metadata. The
    kernel finds its notebook from what the front end tells it (JupyterLab and Notebook set
    ``JPY_SESSION_NAME``, VS Code sets ``__vsc_ipynb_file__``); when it is not told (nbval,
-   nbclient, nbgrader), the notebooks in the working directory decide, if they agree;
+   nbclient, nbgrader) or the notebook declares nothing (a learner's new one), the notebooks in
+   the working directory decide, if they agree;
 4. English.
 
 Colab tells the kernel nothing about its notebook: there, call ``set_language("ru")`` once.
@@ -64,7 +65,9 @@ def _notebook_path() -> str | None:
 @lru_cache(maxsize=16)
 def _notebook_language(path: str | None, cwd: str) -> str | None:
     if path and path.endswith(".ipynb") and Path(cwd, path).is_file():
-        return _declared(Path(cwd, path))
+        own = _declared(Path(cwd, path))
+        if own is not None:
+            return own  # else: a learner's new notebook speaks the language of its folder
     declared = {_declared(p) for p in sorted(Path(cwd).glob("*.ipynb"))} - {None}
     return declared.pop() if len(declared) == 1 else None
 

@@ -121,13 +121,14 @@ def is_current(src: Path, target: Path, lang: str) -> tuple[bool, str]:
     return True, "up to date"
 
 
-def execute(nb: nbformat.NotebookNode, cwd: Path) -> None:
+def execute(nb: nbformat.NotebookNode, cwd: Path, lang: str) -> None:
     from nbclient import NotebookClient
 
     with tempfile.TemporaryDirectory() as tmp:
         # keep the user's Jupyter/IPython configuration out of the outputs
         env = {"JUPYTER_CONFIG_DIR": f"{tmp}/jupyter", "IPYTHONDIR": f"{tmp}/ipython",
-               "JUPYTER_RUNTIME_DIR": f"{tmp}/runtime", "JUPYTER_PLATFORM_DIRS": "1"}  # fmt: skip
+               "JUPYTER_RUNTIME_DIR": f"{tmp}/runtime", "JUPYTER_PLATFORM_DIRS": "1",
+               "MINIGRAD_LANG": lang}  # fmt: skip
         old = {k: os.environ.get(k) for k in env}
         os.environ.update(env)
         try:
@@ -149,7 +150,7 @@ def execute(nb: nbformat.NotebookNode, cwd: Path) -> None:
 
 def build(src: Path, target: Path, lang: str) -> None:
     nb = to_notebook(parse(src.read_text(), src.name), src.stem, with_verify=True, lang=lang)
-    execute(nb, target.parent)
+    execute(nb, target.parent, lang)
     nb.cells = [c for c in nb.cells if not c.metadata.pop("verify", False)]
     for c in nb.cells:
         if c.cell_type == "code":

@@ -274,3 +274,13 @@ def test_explorer_errors_speak_russian_and_keep_their_type(lang: None, make, rus
     assert russian in str(info.value)
     # the values inside the message (names, shapes, lists) are kept; the help text is Russian
     assert "use names" not in str(info.value)
+
+
+def test_a_learners_new_notebook_speaks_the_language_of_its_folder(
+    lang: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    notebook(tmp_path / "01_chapter.ipynb", "ru")
+    mine = notebook(tmp_path / "Untitled.ipynb", None)
+    monkeypatch.setenv("JPY_SESSION_NAME", str(mine))
+    assert i18n.get_language() == "ru"
