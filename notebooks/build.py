@@ -157,6 +157,8 @@ def build(src: Path, target: Path, lang: str) -> None:
             c.outputs = _coalesce_streams(c.outputs)
             for out in c.outputs:  # no widget state is saved: keep the static SVG/PNG picture
                 out.get("data", {}).pop("application/vnd.jupyter.widget-view+json", None)
+                if out.output_type == "error":  # the learner's frames, not the library's
+                    out.traceback = [f for f in out.traceback if not _is_library_frame(f)]
     count = 0
     for c in nb.cells:  # renumber without the verify cells, as a fresh top-to-bottom run would
         if c.cell_type == "code":
@@ -168,6 +170,12 @@ def build(src: Path, target: Path, lang: str) -> None:
     nb.metadata = metadata(lang)
     nbformat.validate(nb)
     nbformat.write(nb, target)
+
+
+def _is_library_frame(frame: str) -> bool:
+    """A traceback entry inside an installed file (``File /path/minigrad/...``) rather than
+    in a notebook cell: it would store this machine's paths and line numbers."""
+    return re.sub(r"\x1b\[[0-9;]*m", "", frame).startswith("File ")
 
 
 def _coalesce_streams(outputs: list) -> list:

@@ -368,7 +368,7 @@ print(z)
 selfcheck.expect("4.5", x.grad)
 
 # %% [markdown]
-# In variant E, `y` is not a leaf, so `y.grad` is `None` (with a warning, as in chapter 3):
+# In variant E, `y` is not a leaf, so `y.grad` is `None` (reading it warns, as in chapter 3):
 # the gradient passed *through* `y` into `x`.
 #
 # | variant | `y` is | `x.grad` | `y.grad` | `y.requires_grad` | `y.grad_fn` |

@@ -46,7 +46,9 @@ x = x + 1
 print(x, id(x) == id0)
 
 # %% [markdown]
-# In-place methods return the tensor itself, so they can be chained and printed:
+# In-place methods return the tensor itself (so `t.add_(1).mul_(2)` chains). That is why the
+# `print` below shows the same, final tensor three times: the arguments are all `t`, evaluated
+# before printing, and `t` has been through all three changes by then.
 
 # %%
 # NBVAL_CHECK_OUTPUT
