@@ -349,7 +349,8 @@ del _w1, _w2
 #
 # Now all the pieces together, on the **two moons**: points in the plane in two interleaving
 # half circles, one class each. No straight line separates them. `make_moons` is minigrad's (with
-# PyTorch, use `sklearn.datasets.make_moons` and `torch.tensor(X, dtype=torch.float32)`); the
+# PyTorch, use `sklearn.datasets.make_moons` and wrap both arrays, `torch.tensor(X,
+# dtype=torch.float32)` and `torch.tensor(y)`); the
 # `seed` makes the points the same every time.
 
 # %%
@@ -415,7 +416,8 @@ print("accuracy on new points above 95%:", accuracy(model, X_new, y_new) > 0.95)
 #
 # Why does `nn.Linear` start with random weights? Try the alternative: every weight and bias the
 # same, say 0.5. Then all hidden neurons compute the same function of the input, receive the same
-# gradient, take the same step, and stay identical forever. Sixteen neurons do the work of one.
+# gradient, take the same step, and stay identical forever. However many hidden neurons the
+# layer has, they do the work of one.
 
 
 # %%
@@ -534,8 +536,9 @@ print(f"epoch {triangle.epoch}: test loss {triangle.test_loss:.2f}")
 # ### Random or zero initial weights?
 #
 # The same triangle, starting from all-zero weights. Most controls are hidden so that only what
-# matters here is left: press Play and see nothing happen; switch the initialisation to
-# random, press Play again.
+# matters here is left: press Play and watch the picture change colour as a whole (only the
+# output bias learns, so the network predicts one class everywhere); switch the initialisation
+# to random, press Play again.
 
 # %%
 init_demo = Trainer(
@@ -570,6 +573,6 @@ print(f"random: test loss {init_demo.test_loss:.2f}")
 #   slopes to the first layer.
 # * The loop: `zero_grad()`, forward, loss, `backward()`, `step()`.
 # * Initial weights must be random: identical neurons get identical gradients and stay
-#   identical (the symmetry problem); all zeros with `tanh` does not learn at all.
+#   identical (the symmetry problem); from all zeros with `tanh` only the output bias learns.
 #
 # Chapter 7 opens autograd itself: how `backward()` is implemented.
