@@ -404,3 +404,17 @@ def test_languages_and_lazy_imports():
         "assert {'GraphExplorer', 'GradientDescentExplorer', 'Trainer'} <= set(dir(w))"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_every_step_of_the_status_line_says_what_happened_and_the_last_one_ends_the_pass():
+    w = GraphExplorer(F, {"x": 2, "y": -4})
+    lines = []
+    for k in range(w.n_steps + 1):
+        w.step = k
+        lines.append(w.status)
+    assert lines[0].startswith("Forward pass: only the inputs are known")
+    assert all(f"step {k} of" in line for k, line in enumerate(lines[1:], 1) if k < 5)
+    last = lines[-1]
+    n = w.state.n_backward
+    assert f"Backward pass, step {n} of {n}:" in last and last.endswith("every leaf has its .grad.")
+    assert sum("Backward pass done" in line for line in lines) == 1

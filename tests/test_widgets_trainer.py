@@ -219,3 +219,11 @@ def test_png_encoder_round_trip() -> None:
     rows = np.frombuffer(raw[: 2 * 10], np.uint8).reshape(2, 10)
     assert (rows[:, 0] == 0).all()
     np.testing.assert_array_equal(rows[:, 1:].reshape(2, 3, 3), img)
+
+
+def test_repr_says_what_is_trained_and_how_far():
+    t = Trainer({"dataset": "xor", "hidden": [3], "lr": 0.3})
+    t.step(2)
+    r = repr(t)
+    assert r.startswith("<Trainer xor, hidden [3], tanh, lr=0.3: epoch 2, train loss ")
+    assert f"test loss {t.test_loss:.3f}>" in r

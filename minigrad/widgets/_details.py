@@ -26,16 +26,17 @@ def status(state: ExplorerState, text: Text, step: int | None = None) -> str:
         key = "status.forward_done" if step == state.n_forward else "status.forward"
         return text(key, k=step, n=state.n_forward, node=state.symbol(nid), value=value)
     k = step - state.n_forward
-    if k == state.n_backward:
-        return text("status.done")
     if node.kind == "leaf":
         grad = state.grads.get(nid)
-        return text("status.backward_leaf", k=k, n=state.n_backward, node=state.symbol(nid),
+        line = text("status.backward_leaf", k=k, n=state.n_backward, node=state.symbol(nid),
                     grad=fmt_array(grad) if grad is not None else "?")  # fmt: skip
-    sent = ", ".join(f"{state.symbol(s.receiver)} ← {fmt_array(s.value)}"
-                     for s in state.sent if s.sender == nid)  # fmt: skip
-    return text("status.backward", k=k, n=state.n_backward, node=state.symbol(nid),
-                grad_fn=node.label, sent=sent or "-")  # fmt: skip
+    else:
+        sent = ", ".join(f"{state.symbol(s.receiver)} ← {fmt_array(s.value)}"
+                         for s in state.sent if s.sender == nid)  # fmt: skip
+        line = text("status.backward", k=k, n=state.n_backward, node=state.symbol(nid),
+                    grad_fn=node.label, sent=sent or "-")  # fmt: skip
+    # the last step says what it did, then that the pass is over
+    return f"{line}. {text('status.done')}" if k == state.n_backward else line
 
 
 def details(state: ExplorerState, text: Text, nid: str | None, step: int | None = None) -> str:

@@ -312,6 +312,12 @@ class Trainer(anywidget.AnyWidget):
         self.on_msg(self._on_msg)
         self._push(new_data=True)
 
+    def __repr__(self) -> str:
+        c = self.state.config
+        return (f"<Trainer {c['dataset']}, hidden {c['hidden']}, {c['activation']}, "
+                f"lr={c['lr']:g}: epoch {self.epoch}, train loss {self.train_loss:.3f}, "
+                f"test loss {self.test_loss:.3f}>")  # fmt: skip
+
     @property
     def config(self) -> dict[str, Any]:
         """The current configuration: ``Trainer(other.config)`` rebuilds the same run."""

@@ -51,15 +51,6 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _has_graph_explorer() -> bool:
-    import minigrad.widgets as w
-
-    try:
-        return w.GraphExplorer is not None
-    except (ImportError, AttributeError):
-        return False
-
-
 @pytest.fixture
 def voila(tmp_path: pathlib.Path) -> Iterator[str]:
     """Voila serving the smoke notebook; yields its URL; stops it and its kernel afterwards."""
@@ -153,6 +144,7 @@ def test_trainer_and_graph_explorer_in_chromium(voila: str) -> None:
             wait_kernel(1)
             expect(trainer).to_have_attribute("data-rendered", "1")
             expect(trainer.locator("[data-control=optimizer]")).to_be_hidden()
+            expect(trainer.locator(".mg-tr-col button").first).to_be_hidden()  # hide="hidden"
             expect(trainer.locator("[data-control=dataset]")).to_be_visible()
             before = heat()
 
@@ -180,18 +172,19 @@ def test_trainer_and_graph_explorer_in_chromium(voila: str) -> None:
             expect(trainer.locator(".mg-tr-epoch")).to_have_text(re.compile(rf"0*{epoch + 1}$"))
             print(f"browser: {fps:.1f} frames/s drawn and acknowledged while playing")
 
-            # the graph explorer, once it exists: Step shows the forward values in its SVG
-            if _has_graph_explorer():
-                explorer = page.locator(".mg-explorer").first
-                expect(explorer).to_have_attribute("data-rendered", "1")
-                svg = explorer.locator(".mg-svg svg")
-                expect(svg).not_to_contain_text("data 6")
-                explorer.locator("[data-action=step]").click()
-                expect(explorer).to_have_attribute("data-rendered", "2")
-                expect(svg).to_contain_text("data 6")
-                explorer.locator("[data-action=step]").click()
-                expect(explorer).to_have_attribute("data-rendered", "3")
-                expect(svg).to_contain_text("data 8")
+            # the graph explorer (in Russian): Step shows the forward values in its SVG
+            explorer = page.locator(".mg-explorer").first
+            expect(explorer).to_have_attribute("data-rendered", "1")
+            expect(explorer.locator("[data-action=step]")).to_have_text("Шаг ▶|")
+            svg = explorer.locator(".mg-svg svg")
+            expect(svg).not_to_contain_text("data 6")
+            explorer.locator("[data-action=step]").click()
+            expect(explorer).to_have_attribute("data-rendered", "2")
+            expect(svg).to_contain_text("data 6")
+            expect(explorer).to_contain_text("Прямой проход, шаг 1 из")
+            explorer.locator("[data-action=step]").click()
+            expect(explorer).to_have_attribute("data-rendered", "3")
+            expect(svg).to_contain_text("data 8")
             if os.environ.get("MINIGRAD_SCREENSHOT"):  # a picture of the page, for a human
                 page.screenshot(path=os.environ["MINIGRAD_SCREENSHOT"], full_page=True)
             assert not errors, errors

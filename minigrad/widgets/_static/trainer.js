@@ -123,9 +123,9 @@ function render({ model, el }) {
     cells = [];
     thumbs.replaceChildren(...sizes.map((k, li) => {
       const col = h("div", { class: "mg-tr-col" },
-        h("span", {},
-          h("button", { onclick: () => editLayers((a) => { if (a[li] < 8) a[li]++; }) }, "+"),
-          h("button", { onclick: () => editLayers((a) => { if (a[li] > 1) a[li]--; }) }, "−")),
+        h("span", { dataset: { control: "hidden" } },  // hidden with the layer controls
+          h("button", { title: L("trainer.add_neuron"), onclick: () => editLayers((a) => { if (a[li] < 8) a[li]++; }) }, "+"),
+          h("button", { title: L("trainer.remove_neuron"), onclick: () => editLayers((a) => { if (a[li] > 1) a[li]--; }) }, "−")),
         h("span", {}, `${k} ${L("trainer.neurons")}`));
       for (let j = 0; j < k; j++) {
         const c = h("canvas", { width: 40, height: 40, title: L("trainer.neuron.tip").replace("{layer}", li + 1).replace("{neuron}", j + 1) });
