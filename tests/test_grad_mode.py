@@ -193,11 +193,6 @@ def test_decorated_recursive_function():
     assert depth(5) == 5
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="grad-mode decorators do not wrap generator functions: PyTorch sets the mode each time "
-    "the generator resumes; minigrad's wrapper has returned before the body runs",
-)
 def test_decorated_generator_runs_under_the_mode():
     @torch.no_grad()
     def gen():
@@ -208,6 +203,45 @@ def test_decorated_generator_runs_under_the_mode():
     assert next(g) is False
     assert torch.is_grad_enabled()
     assert next(g) is False
+
+
+def test_decorated_generator_passes_send_throw_close_and_return_value_through():
+    log = []
+
+    @torch.no_grad()
+    def gen():
+        try:
+            got = yield 1
+            log.append((got, torch.is_grad_enabled()))
+            try:
+                yield 2
+            except KeyError:
+                log.append(("caught", torch.is_grad_enabled()))
+            yield 3
+        finally:
+            log.append(("closed", torch.is_grad_enabled()))
+        return "unreached"
+
+    g = gen()
+    assert next(g) == 1
+    assert g.send("hi") == 2
+    assert g.throw(KeyError("k")) == 3
+    g.close()
+    assert log == [("hi", False), ("caught", False), ("closed", False)]
+    assert torch.is_grad_enabled()
+
+    @torch.enable_grad()
+    def counts():
+        yield torch.is_grad_enabled()
+        return 7
+
+    with torch.no_grad():
+        c = counts()
+        assert next(c) is True
+        assert not torch.is_grad_enabled()  # the caller's mode between resumptions
+        with pytest.raises(StopIteration) as stop:
+            next(c)
+    assert stop.value.value == 7
 
 
 def test_grad_mode_is_thread_local():

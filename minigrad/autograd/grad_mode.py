@@ -8,6 +8,7 @@ nest the way PyTorch's do: ``enable_grad`` inside ``no_grad`` turns recording ba
 from __future__ import annotations
 
 import functools
+import inspect
 import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -54,12 +55,43 @@ class _Mode:
         _State.enabled = self._prev.pop()
 
     def __call__(self, func: F) -> F:
+        if inspect.isgeneratorfunction(func):
+            return self._wrap_generator(func)
+
         @functools.wraps(func)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             with self.clone():
                 return func(*args, **kwargs)
 
         return wrapper  # type: ignore[return-value]
+
+    def _wrap_generator(self, func: F) -> F:
+        """A generator's body runs at each ``next``/``send``/``throw``, long after the call
+        returned: the mode is set around every resumption, and the caller's mode in between."""
+
+        @functools.wraps(func)
+        def generator(*args: Any, **kwargs: Any) -> Any:
+            gen = func(*args, **kwargs)
+            try:
+                with self.clone():
+                    response = gen.send(None)
+                while True:
+                    try:
+                        request = yield response
+                    except GeneratorExit:
+                        with self.clone():
+                            gen.close()
+                        raise
+                    except BaseException as error:
+                        with self.clone():
+                            response = gen.throw(error)
+                    else:
+                        with self.clone():
+                            response = gen.send(request)
+            except StopIteration as stop:
+                return stop.value
+
+        return generator  # type: ignore[return-value]
 
     def clone(self) -> _Mode:
         return type(self)()
