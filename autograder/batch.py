@@ -15,12 +15,12 @@ from typing import TextIO
 from . import results
 from .assignments import ASSIGNMENTS
 from .collect import Submission
-from .trusted import digest, grade_notebook
+from .trusted import GRADER_FAILED, digest, grade_notebook
 from .verdict import Verdict
 
 
 def _grader_error(sub: Submission, assignment: str, path: Path, error: str) -> dict:
-    note = "The grader itself failed on this notebook; your teacher will look at it."
+    note = GRADER_FAILED
     verdicts = {
         t.grade_id: Verdict.failed(t.grade_id, t.points, note).to_json()
         for t in ASSIGNMENTS[assignment].tests

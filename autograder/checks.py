@@ -15,12 +15,14 @@ from typing import Any
 
 import numpy as np
 
+from minigrad.i18n import get_language
+
 from .assignments import find_test
 from .cases import VISIBLE_SEED, Case, student_seed
 from .isolation import grading
 from .kinds import kind
 from .spec import Assignment, Test
-from .verdict import Verdict
+from .verdict import Verdict, translate
 
 Prober = Callable[[Case], Case]
 
@@ -54,17 +56,20 @@ def local_prober(test: Test, assignment: Assignment, obj: Any, ns: dict | None) 
     return probe
 
 
-def evaluate(name: str, obj: Any, hidden: bool = False, ns: dict | None = None) -> Verdict:
+def evaluate(
+    name: str, obj: Any, hidden: bool = False, ns: dict | None = None, lang: str | None = None
+) -> Verdict:
     """The verdict of test ``name`` on ``obj``, probed in this process.
 
     ``hidden=True`` adds the hidden cases, drawn from this student's seed (the teacher's
-    trusted run uses the course secret, so these are not the cases it grades with).
+    trusted run uses the course secret, so these are not the cases it grades with). ``lang``
+    picks the edition of the assignment (the same tests, points and seeds in every language).
     """
-    assignment, test = find_test(name)
+    assignment, test = find_test(name, lang)
     seed = None
     if hidden:
         student = os.environ.get("AUTOGRADER_STUDENT", "anonymous")
-        seed = student_seed(student, assignment.name, test.grade_id)
+        seed = student_seed(student, assignment.seed_name, test.grade_id)
     return grade_test(test, local_prober(test, assignment, obj, ns), seed)
 
 
@@ -72,12 +77,18 @@ def check(name: str, obj: Any, hidden: bool = False, ns: dict | None = None) -> 
     """Run test ``name`` on ``obj`` and print the report; raise AssertionError unless full marks.
 
     ``ns`` is the namespace the answer lives in (default: the caller's globals, the notebook's).
+    The report is in the notebook's language (:func:`minigrad.i18n.get_language`: the Russian
+    edition's notebooks declare ``ru``), the same words the teacher's run writes into feedback.
     """
     if ns is None:
         ns = sys._getframe(1).f_globals
-    verdict = evaluate(name, obj, hidden, ns)
-    test = find_test(name)[1]
-    title = f"{test.name} ({'visible and hidden' if hidden else 'visible'} checks)"
-    print(verdict.render(title))
+    lang = get_language()
+    verdict = evaluate(name, obj, hidden, ns, lang)
+    test = find_test(name, lang)[1]
+    title = (
+        f"{test.name} (visible and hidden checks)" if hidden else f"{test.name} (visible checks)"
+    )
+    print(verdict.render(title, lang))
     if verdict.score < verdict.points:
-        raise AssertionError(verdict.diagnosis or f"{test.name}: not all checks passed")
+        problem = verdict.diagnosis or f"{test.name}: not all checks passed"
+        raise AssertionError(translate(problem, lang))

@@ -13,7 +13,8 @@ from typing import Any
 
 import nbformat
 
-from .verdict import Verdict
+from .assignments import ASSIGNMENTS
+from .verdict import Verdict, translate
 
 TRUSTED_DIR = ".trusted"
 
@@ -40,19 +41,32 @@ def load(path: Path, digest: str | None = None) -> dict[str, Any] | None:
     return result
 
 
-def _error_output(error: str) -> Any:
-    ename, _, evalue = error.partition(": ")
-    return nbformat.v4.new_output("error", ename=ename, evalue=evalue, traceback=[error])
+def _error_output(error: str, lang: str) -> Any:
+    """A cell's error; the grader's own message (a cell that was not run) in ``lang``, Python's
+    stays as it is."""
+    ename, sep, evalue = translate(error, lang).partition(": ")
+    evalue = translate(evalue, lang)
+    return nbformat.v4.new_output(
+        "error", ename=ename, evalue=evalue, traceback=[ename + sep + evalue]
+    )
 
 
 def _stream(text: str) -> Any:
     return nbformat.v4.new_output("stream", name="stdout", text=text)
 
 
+def _stdout(text: str, lang: str) -> str:
+    """A cell's output, with the sandbox's note on a cut output (its last line) in ``lang``."""
+    head, newline, last = text.rpartition("\n")
+    return head + newline + translate(last, lang) if last.startswith("[... ") else text
+
+
 def apply(nb: Any, result: dict[str, Any]) -> Any:
     """Replace every code cell's outputs by what the trusted run produced for it. A test
     cell shows its report and ends with its score as the result, which nbgrader's SaveAutoGrades
-    takes as the cell's (partial) credit."""
+    takes as the cell's (partial) credit. The words are in the assignment's language."""
+    edition = ASSIGNMENTS.get(result.get("assignment", ""))
+    lang = edition.language if edition else "en"
     count = 0
     for i, cell in enumerate(nb.cells):
         if cell.cell_type != "code":
@@ -63,7 +77,7 @@ def apply(nb: Any, result: dict[str, Any]) -> Any:
         outputs = []
         if gid in result["verdicts"]:
             verdict = Verdict.from_json(result["verdicts"][gid])
-            outputs.append(_stream(verdict.render() + "\n"))
+            outputs.append(_stream(verdict.render(lang=lang) + "\n"))
             outputs.append(
                 nbformat.v4.new_output(
                     "execute_result",
@@ -75,8 +89,8 @@ def apply(nb: Any, result: dict[str, Any]) -> Any:
             key = gid if gid in result["outputs"] else f"cell-{cell.get('id') or i}"
             out = result["outputs"].get(key) or {}
             if out.get("stdout"):
-                outputs.append(_stream(out["stdout"]))
+                outputs.append(_stream(_stdout(out["stdout"], lang)))
             if out.get("error"):
-                outputs.append(_error_output(out["error"]))
+                outputs.append(_error_output(out["error"], lang))
         cell.outputs = outputs
     return nb

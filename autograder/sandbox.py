@@ -34,8 +34,8 @@ class CappedText(io.TextIOBase):
 
     def text(self) -> str:
         out = "".join(self.parts)
-        if self.dropped:
-            out += f"\n[... {self.dropped} more characters of output not shown]"
+        if self.dropped:  # on a line of its own, which the feedback translates
+            out += "\n" + f"[... {self.dropped} more characters of output not shown]"
         return out
 
 
@@ -59,13 +59,13 @@ def _transform(source: str) -> str:
 
 
 def _error_line(e: BaseException, label: str) -> str:
-    line = ""
+    name = type(e).__name__
+    msg = str(e).strip().splitlines()[0][:300] if str(e).strip() else ""
     for frame in reversed(traceback.extract_tb(e.__traceback__)):
         if frame.filename == f"<cell {label}>":
-            line = f" (line {frame.lineno})"
-            break
-    msg = str(e).strip().splitlines()[0][:300] if str(e).strip() else ""
-    return f"{type(e).__name__}{line}: {msg}"
+            lineno = frame.lineno
+            return f"{name} (line {lineno}): {msg}"
+    return f"{name}: {msg}"
 
 
 def run_cell(ns: dict, source: str, label: str, limit: int) -> dict[str, Any]:
@@ -95,7 +95,8 @@ def run_probe(ns: dict, assignment: Any, header: dict, arrays: dict) -> tuple[di
         with redirect_stdout(sink), redirect_stderr(sink), grading(test, assignment, ns):
             obs = kind(test.kind).probe(test, obj, case)
     except BaseException as e:  # noqa: BLE001
-        return {"meta": {"error": f"your code raised {_error_line(e, '')}"}}, {}
+        error = _error_line(e, "")
+        return {"meta": {"error": f"your code raised {error}"}}, {}
     return {"meta": obs.meta}, obs.arrays
 
 

@@ -82,6 +82,12 @@ class Assignment:
     def notebook(self) -> str:
         return self.name
 
+    @property
+    def seed_name(self) -> str:
+        """What a student's hidden inputs are drawn for: the English name, shared by every
+        edition, so that a student's hidden cases do not depend on the language."""
+        return self.name.removesuffix(f"_{self.language}")
+
     def test(self, name: str) -> Test:
         for t in self.tests:
             if t.name == name or t.grade_id == name:

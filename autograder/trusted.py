@@ -35,6 +35,7 @@ from .protocol import BadMessage, ChannelClosed, ChannelTimeout, Reader, write
 from .verdict import Verdict
 
 STARTUP_SECONDS = 60.0
+GRADER_FAILED = "The grader itself failed on this notebook; your teacher will look at it."
 SIGNALS = {
     signal.SIGSEGV: "a segmentation fault",
     signal.SIGKILL: "being killed (memory limit or time limit)",
@@ -142,7 +143,8 @@ class Sandbox:
             self.kill()
             return "the kernel stopped answering"
         if code < 0:
-            return f"the kernel died from {SIGNALS.get(-code, f'signal {-code}')}"
+            cause = SIGNALS.get(-code) or f"signal number {-code}"
+            return f"the kernel died from {cause}"
         return f"the kernel exited with status {code} (os._exit or sys.exit?)"
 
     def kill(self) -> None:
@@ -207,8 +209,17 @@ def _probe(box: Sandbox, test: Any, case: Case, deadline: float) -> Case:
     return Case(case.label, case.category, arrays, meta)
 
 
-def _where(step: Step) -> str:
-    return f"test {step.key!r}" if step.kind == "test" else f"cell {step.key!r}"
+def _died(step: Step, reason: str) -> str:
+    """The note on every test from ``step`` on, after the sandbox died there."""
+    if step.kind == "test":
+        return (
+            f"While running the test {step.key!r}, {reason}; the tests from there on were not "
+            "run and score 0."
+        )
+    return (
+        f"While running the cell {step.key!r}, {reason}; the tests from there on were not run "
+        "and score 0."
+    )
 
 
 def run_steps(
@@ -238,7 +249,7 @@ def run_steps(
                 result.outputs[step.key] = {k: reply.get(k) for k in ("stdout", "error")}
                 continue
             test = assignment.test(step.key)
-            seed = student_seed(result.student, result.assignment, test.grade_id, secret)
+            seed = student_seed(result.student, assignment.seed_name, test.grade_id, secret)
             with MINIGRAD_LOCK:
                 cases = make_cases(test, seed)
             observations = [_probe(box, test, c, deadline) for c in cases]
@@ -246,10 +257,7 @@ def run_steps(
                 result.verdicts[step.key] = judge(test, cases, observations).to_json()
         except SandboxDied as e:
             result.status = "timeout" if "time limit" in str(e) else "crashed"
-            dead = (
-                f"{str(e)[0].upper()}{str(e)[1:]} while running {_where(step)}; the tests "
-                "from there on were not run and score 0."
-            )
+            dead = _died(step, str(e))
             result.notes.append(dead)
             if step.kind == "test":
                 test = assignment.test(step.key)
@@ -275,7 +283,8 @@ def grade_notebook(
         student_nb = nbformat.read(str(path), as_version=4)
     except Exception as e:  # noqa: BLE001 - any unreadable file
         result.status = "unreadable"
-        note = f"The notebook could not be read ({type(e).__name__}); every test scores 0."
+        error = type(e).__name__
+        note = f"The notebook could not be read ({error}); every test scores 0."
         result.notes.append(note)
         for t in ASSIGNMENTS[assignment].tests:
             result.verdicts[t.grade_id] = Verdict.failed(t.grade_id, t.points, note).to_json()

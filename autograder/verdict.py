@@ -2,6 +2,10 @@
 
 The same text is shown to a student running the visible checks and written into the autograded
 notebook and the feedback, so it names properties and mistakes, never hidden input values.
+
+Diagnoses are made, stored and grouped in English (the canonical form: results JSON, the
+class report); :meth:`Verdict.render` translates them where a student reads them, through the
+catalogue of :mod:`autograder.ru`.
 """
 
 from __future__ import annotations
@@ -9,6 +13,11 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from minigrad.i18n import Catalog, resolve
+
+from .ru import RU
+
+CATALOG = Catalog({"ru": RU})
 LABELS = {
     "forward": "forward values",
     "shape": "gradient shapes",
@@ -66,13 +75,18 @@ class Verdict:
                 return p.problem
         return None
 
-    def render(self, title: str | None = None) -> str:
-        head = f"{title or self.test}: {self.score:g} / {self.points:g} points"
-        lines = [head]
+    def render(self, title: str | None = None, lang: str | None = None) -> str:
+        """The report a student reads, in ``lang`` (default: :func:`minigrad.i18n.get_language`)."""
+        lang = resolve(lang)
+        title = title or self.test
+        lines = [translate(f"{title}: {self.score:g} / {self.points:g} points", lang)]
         for p in self.properties:
-            lines.append(f"  {'ok  ' if p.passed else 'FAIL'}  {LABELS.get(p.name, p.name)}")
-        if self.diagnosis:
-            lines.append(f"Diagnosis: {self.diagnosis}")
+            label = LABELS.get(p.name, p.name)
+            row = f"ok    {label}" if p.passed else f"FAIL  {label}"
+            lines.append("  " + translate(row, lang))
+        diagnosis = self.diagnosis
+        if diagnosis:
+            lines.append(translate(f"Diagnosis: {diagnosis}", lang))
         return "\n".join(lines)
 
     def to_json(self) -> dict[str, Any]:
@@ -88,3 +102,8 @@ class Verdict:
     @classmethod
     def failed(cls, test: str, points: float, note: str) -> Verdict:
         return cls(test=test, points=points, note=note)
+
+
+def translate(text: str, lang: str | None = None) -> str:
+    """An English sentence of the checker in ``lang`` (default: the current language)."""
+    return CATALOG.translate(text, lang)

@@ -13,10 +13,16 @@ ASSIGNMENTS: dict[str, Assignment] = {
 }
 
 
-def find_test(name: str) -> tuple[Assignment, Test]:
-    """The assignment and test for a test name (``mul``) or grade id (``test_mul``)."""
-    for assignment in ASSIGNMENTS.values():
-        for test in assignment.tests:
-            if name in (test.name, test.grade_id):
-                return assignment, test
-    raise KeyError(f"no graded test named {name!r}")
+def find_test(name: str, language: str | None = None) -> tuple[Assignment, Test]:
+    """The assignment and test for a test name (``mul``) or grade id (``test_mul``); the
+    editions share their tests, and ``language`` says which edition's assignment to return
+    (default and fallback: the first, English)."""
+    found = [
+        (assignment, test)
+        for assignment in ASSIGNMENTS.values()
+        for test in assignment.tests
+        if name in (test.name, test.grade_id)
+    ]
+    if not found:
+        raise KeyError(f"no graded test named {name!r}")
+    return next((f for f in found if f[0].language == language), found[0])

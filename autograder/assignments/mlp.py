@@ -74,14 +74,16 @@ def bce_cases(rng: np.random.Generator, hidden: bool) -> list[Spec]:
 
 
 def bce_hint(case: Case, i: int | None, got: Any, want: Any, sentence: str) -> str:
-    unstable = (
-        "not numerically stable: for large |logits| exp() overflows and the result is NaN or "
-        "inf; compute log(1 + e^z) as max(z, 0) + log(1 + e^-|z|)"
+    why = (
+        "for large |logits| exp() overflows and the result is NaN or inf; compute "
+        "log(1 + e^z) as max(z, 0) + log(1 + e^-|z|)"
     )
     if case.category == "stable" and (
         "NaN" in sentence or "inf" in sentence or (got is not None and not np.isfinite(got).all())
     ):
-        return f"your loss is {unstable}" if i is None else f"your gradient is {unstable}"
+        if i is None:
+            return f"your loss is not numerically stable: {why}"
+        return f"your gradient is not numerically stable: {why}"
     if i == 0 and got.shape == want.shape:
         c = common._ratio(got, want)
         n = case.arrays["arg0"].size

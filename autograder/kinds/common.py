@@ -119,7 +119,8 @@ def as_array(t: Any, what: str) -> np.ndarray:
         return np.array(t.detach().numpy(), dtype=np.float64, copy=True)
     if isinstance(t, np.ndarray):
         raise TypeError(f"{what} is a numpy array; return a minigrad tensor (minigrad.tensor(...))")
-    raise TypeError(f"{what} is a {type(t).__name__}, expected a tensor")
+    type_name = type(t).__name__
+    raise TypeError(f"{what} is a {type_name}, expected a tensor")
 
 
 def same(a: Any, b: Any) -> bool:
@@ -146,41 +147,52 @@ def finite_difference(
     return out
 
 
-def _where(tb: Any) -> str:
+def _line(tb: Any) -> int | None:
+    """The line of the student's cell where an exception was raised, if it was in a cell."""
     for frame in reversed(traceback.extract_tb(tb)):
         if frame.filename.startswith(("<cell", "<ipython-input")) or "ipykernel" in frame.filename:
-            return f" (line {frame.lineno} of your cell)"
-    return ""
+            return frame.lineno
+    return None
 
 
 @contextmanager
 def capture_error(obs: Any, stage: str) -> Iterator[None]:
-    """Record an exception from the student's code as one sentence in ``obs.meta['error']``."""
+    """Record an exception from the student's code as one sentence in ``obs.meta['error']``
+    (``stage`` names the student's code that ran: "forward", "backward", ...; the block may
+    change ``obs.meta["stage"]`` as it goes)."""
     obs.meta["stage"] = stage
     try:
         yield
     except (ReferenceBlocked, EngineBlocked) as e:
-        obs.meta["error"] = f"your {obs.meta['stage']}: {e}"
+        stage = obs.meta["stage"]
+        obs.meta["error"] = f"your {stage}: {e}"
     except NotImplementedError:
-        obs.meta["error"] = f"your {obs.meta['stage']} is not written yet (NotImplementedError)"
+        stage = obs.meta["stage"]
+        obs.meta["error"] = f"your {stage} is not written yet (NotImplementedError)"
     except (Exception, SystemExit) as e:  # noqa: BLE001 - any failure of student code is data
-        msg = str(e).strip().splitlines()[0][:200] if str(e).strip() else ""
-        where = _where(e.__traceback__)
-        msg = f": {msg}" if msg else ""
-        obs.meta["error"] = f"your {obs.meta['stage']} raised {type(e).__name__}{msg}{where}"
+        stage, exception = obs.meta["stage"], type(e).__name__
+        message = str(e).strip().splitlines()[0][:200] if str(e).strip() else ""
+        if message:
+            sentence = f"your {stage} raised {exception}: {message}"
+        else:
+            sentence = f"your {stage} raised {exception}"
+        line = _line(e.__traceback__)
+        obs.meta["error"] = sentence if line is None else f"{sentence} (line {line} of your cell)"
 
 
 def forward_problem(got: np.ndarray | None, want: np.ndarray) -> str:
     if got is None:
         return "your forward returned nothing"
     if got.shape != want.shape:
-        return f"your forward returns shape {tuple(got.shape)}, expected {tuple(want.shape)}"
+        got_shape, want_shape = tuple(got.shape), tuple(want.shape)
+        return f"your forward returns shape {got_shape}, expected {want_shape}"
     return "your forward computes wrong values"
 
 
 def count_problem(test: Test, n: int) -> str:
+    n_args = len(test.args)
     return (
-        f"backward must return one gradient per forward argument ({len(test.args)} here, None "
+        f"backward must return one gradient per forward argument ({n_args} here, None "
         f"for arguments that need none, such as plain numbers), got {n}"
     )
 
@@ -223,9 +235,10 @@ def value_problem(
         return f"sign error: the gradient for {name} is the negative of the correct one"
     for j, other in others.items():
         if other.shape == got.shape and np.allclose(got, other, rtol=RTOL, atol=ATOL):
+            owner = names[j]
             return (
                 f"gradient in the wrong place: the gradient returned for {name} is the one that "
-                f"belongs to {names[j]}"
+                f"belongs to {owner}"
             )
     if ones.shape == got.shape and np.allclose(got, ones, rtol=RTOL, atol=ATOL):
         return (

@@ -301,7 +301,7 @@ def probe(test: Test, obj: Any, case: Case) -> Case:
     for k in range(len(flat)):
         if f"existing{k}" in case.arrays:
             ts[k].grad = minigrad.tensor(case.arrays[f"existing{k}"].copy())
-    with common.capture_error(obs, "engine"):
+    with common.capture_error(obs, "backward engine"):
         try:
             obj(ts[-1])
         except TooManyCalls as e:

@@ -24,7 +24,6 @@ from ..verdict import Property
 from . import common
 
 SHAPES = [(4, 3), (2, 5), (3, 2, 4), (5,), (3, 1, 2)]
-NONCONTIG = "fails on non-contiguous inputs (a transposed or sliced view)"
 BROADCAST_PAIRS = [
     ((2, 1, 3), (4, 3)),
     ((3, 1), (1, 4)),
@@ -189,7 +188,8 @@ def probe(test: Test, obj: Any, case: Case) -> Case:
             if g is None:
                 obs.meta[f"none{i}"] = True
             else:
-                obs.arrays[f"grad{i}"] = common.as_array(g, f"gradient {i}")
+                what = f"backward's gradient number {i + 1}"
+                obs.arrays[f"grad{i}"] = common.as_array(g, what)
     obs.meta["mutated"] = [
         i
         for i, (x, b) in enumerate(zip(inputs, before))
@@ -279,9 +279,9 @@ def judge(test: Test, cases_: list[Case], observations: list[Case]) -> list[Prop
                 found.fail(prop, msg)
             continue
         for i, want in exp["grads"].items():
-            got = obs.arrays.get(f"grad{i}")
+            got, name = obs.arrays.get(f"grad{i}"), arg_names[i]
             if got is None:
-                msg = f"backward returned None for {arg_names[i]}, which needs a gradient"
+                msg = f"backward returned None for {name}, which needs a gradient"
                 found.fail("values", msg)
                 found.fail(value_prop, msg)
                 continue
@@ -303,5 +303,8 @@ def judge(test: Test, cases_: list[Case], observations: list[Case]) -> list[Prop
     # the other properties build on correct values
     carried = found.carry(("values", "forward"), (*extra, "noncontig", "mutation"))
     if not carried and "noncontig" in found:
-        found.problems["noncontig"] = f"{NONCONTIG}: {found.problems['noncontig']}"
+        problem = found.problems["noncontig"]
+        found.problems["noncontig"] = (
+            f"fails on non-contiguous inputs (a transposed or sliced view): {problem}"
+        )
     return found.properties()

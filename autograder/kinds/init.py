@@ -54,7 +54,7 @@ def probe(test: Test, obj: Any, case: Case) -> Case:
         obs.meta["leaf"] = [bool(p.grad_fn is None) for p in params]
         obs.meta["requires_grad"] = [bool(p.requires_grad) for p in params]
         for i, p in enumerate(params):
-            obs.arrays[f"p{i}"] = common.as_array(p, f"parameter {i}")
+            obs.arrays[f"p{i}"] = common.as_array(p, f"parameters()[{i}]")
     return obs
 
 
@@ -69,9 +69,11 @@ def judge(test: Test, cases_: list[Case], observations: list[Case]) -> list[Prop
         n_in, n_hidden, n_out = case.meta["sizes"]
         shapes = [(n_hidden, n_in), (n_hidden,), (n_out, n_hidden), (n_out,)]
         got = [obs.arrays.get(f"p{i}") for i in range(obs.meta.get("n", 0))]
-        if [None if g is None else tuple(g.shape) for g in got] != shapes:
-            found = [None if g is None else tuple(g.shape) for g in got]
-            sentence = f"parameters() returns shapes {found}, expected [w1, b1, w2, b2] = {shapes}"
+        got_shapes = [None if g is None else tuple(g.shape) for g in got]
+        if got_shapes != shapes:
+            sentence = (
+                f"parameters() returns shapes {got_shapes}, expected [w1, b1, w2, b2] = {shapes}"
+            )
             for p in NAMES:
                 found.fail(p, sentence)
             continue
@@ -84,17 +86,17 @@ def judge(test: Test, cases_: list[Case], observations: list[Case]) -> list[Prop
         if np.ptp(w1, axis=0).max() < 1e-6:  # every row (hidden unit) the same
             found.fail("symmetry", SYMMETRIC)
         for name, w, fan_in in (("w1", w1, n_in), ("w2", w2, n_hidden)):
-            std = float(w.std()) * fan_in**0.5  # 1 for randn / sqrt(fan_in)
-            if std > 5:
+            spread, good = float(w.std()), fan_in**-0.5
+            if spread / good > 5:  # 1 for randn / sqrt(fan_in)
                 found.fail(
                     "scale",
-                    f"{name} is too large (std {w.std():.3g}): tanh saturates and the gradients "
-                    f"vanish; scale randn by about 1 / sqrt(fan_in) = {fan_in**-0.5:.3g}",
+                    f"{name} is too large (std {spread:.3g}): tanh saturates and the gradients "
+                    f"vanish; scale randn by about 1 / sqrt(fan_in) = {good:.3g}",
                 )
-            elif std < 0.05 and name == "w1":
+            elif spread / good < 0.05 and name == "w1":
                 found.fail(
                     "scale",
-                    f"{name} is too small (std {w.std():.3g}); scale randn by about "
-                    f"1 / sqrt(fan_in) = {fan_in**-0.5:.3g}",
+                    f"{name} is too small (std {spread:.3g}); scale randn by about "
+                    f"1 / sqrt(fan_in) = {good:.3g}",
                 )
     return found.properties()

@@ -63,7 +63,7 @@ def probe(test: Test, obj: Any, case: Case) -> Case:
         obj(params, case.meta["lr"])
     obs.meta["leaf"] = [bool(p.grad_fn is None and p.requires_grad) for p in params]
     for i, p in enumerate(params):
-        obs.arrays[f"p{i}"] = common.as_array(p, f"parameter {i}")
+        obs.arrays[f"p{i}"] = common.as_array(p, f"params[{i}]")
     return obs
 
 

@@ -63,25 +63,29 @@ def judge(test: Test, cases_: list[Case], observations: list[Case]) -> list[Prop
         y_test = case.arrays["_y_test"]
         logits = obs.arrays.get("logits")
         if obs.meta.get("error") or logits is None or logits.shape != y_test.shape:
+            n_out, n_points = 0 if logits is None else logits.size, y_test.size
             sentence = obs.meta.get("error") or (
-                f"the trained model returns {0 if logits is None else logits.size} outputs for "
-                f"{y_test.size} test points; expected one logit per point"
+                f"the trained model returns {n_out} outputs for {n_points} test points; expected "
+                "one logit per point"
             )
             for n in NAMES:
                 found.fail(n, sentence)
             continue
-        if not np.isfinite(logits).all():
-            acc = 0.0
+        finite = bool(np.isfinite(logits).all())
+        acc = float(np.mean((logits > 0) == (y_test > 0.5))) if finite else 0.0
+        if finite:
+            sentence = (
+                f"after training, your model classifies {acc:.0%} of the test points correctly "
+                f"({FULL:.0%} needed for full marks): check that the gradients are reset every "
+                "step, the loss goes down, and the step size"
+            )
         else:
-            acc = float(np.mean((logits > 0) == (y_test > 0.5)))
+            sentence = (
+                f"after training, your model classifies {acc:.0%} of the test points correctly "
+                f"({FULL:.0%} needed for full marks, NaN or inf in its outputs): check that the "
+                "gradients are reset every step, the loss goes down, and the step size"
+            )
         for name, need in (("learns", PASS), ("training", FULL)):
             if acc < need:
-                found.fail(
-                    name,
-                    f"after training, your model classifies {acc:.0%} of the test points "
-                    f"correctly ({FULL:.0%} needed for full marks"
-                    + (", NaN or inf in its outputs" if not np.isfinite(logits).all() else "")
-                    + "): check that the gradients are reset every step, the loss goes down, "
-                    "and the step size",
-                )
+                found.fail(name, sentence)
     return found.properties()
