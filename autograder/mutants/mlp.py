@@ -154,6 +154,20 @@ MUTANTS = [
         r"w1 is not a leaf",
     ),
     Mutant(
+        "init_transposed",
+        "mlp",
+        "init",
+        _mlp(
+            """
+            self.w1 = (torch.randn(n_in, n_hidden) / n_in**0.5).requires_grad_()
+            self.b1 = torch.zeros(n_hidden, requires_grad=True)
+            self.w2 = (torch.randn(n_out, n_hidden) / n_hidden**0.5).requires_grad_()
+            self.b2 = torch.zeros(n_out, requires_grad=True)
+            """
+        ),
+        r"parameters\(\) returns shapes \[\(2, 16\)",
+    ),
+    Mutant(
         "init_too_large",
         "mlp",
         "init",
