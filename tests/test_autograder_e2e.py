@@ -386,3 +386,34 @@ def test_assignment3_trains_in_the_sandbox_on_hidden_data(graded3: dict) -> None
     assert score(graded3, "squeeze", "test_training") == 0 and score(graded3, "squeeze") == 9
     html = (graded3["out"] / "feedback" / "no_grad" / f"{A3}.html").read_text()
     assert "torch.no_grad()" in html
+
+
+# -- the Russian edition: the same submission, the same score, feedback in Russian
+
+A1_RU = "01_elementwise_ru"
+
+
+@pytest.fixture(scope="module")
+def graded_ru(course: Path, graded: dict) -> dict:  # after assignment 1, in the same course
+    """The English batch's "unbroadcast" student, handed in to the Russian edition."""
+    mutant = MUTANTS["mul_no_unbroadcast"]
+    nb = _student_copy(source(A1_RU))
+    _cell(nb, mutant.cell).source = mutant.code
+    return _grade(course.parent, course, A1_RU, {"unbroadcast": (f"{A1_RU}.ipynb", nb)})
+
+
+def test_russian_edition_scores_the_same_with_russian_feedback(
+    graded_ru: dict, graded: dict
+) -> None:
+    proc = graded_ru["proc"]
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    for column in ("score", "max_score", "test_mul", "test_div"):
+        assert score(graded_ru, "unbroadcast", column) == score(graded, "unbroadcast", column)
+    assert 0 < score(graded_ru, "unbroadcast", "test_mul") < 3
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{graded_ru['course'] / 'gradebook.db'}") as gb:
+        assert gb.find_submission(A1_RU, "unbroadcast").score == score(graded, "unbroadcast")
+    html = (graded_ru["out"] / "feedback" / "unbroadcast" / f"{A1_RU}.html").read_text()
+    assert "HIDDEN TESTS" not in html and "hidden=True" not in html
+    assert "Задание 1" in html  # the Russian notebook
