@@ -50,16 +50,17 @@ def sum_to(grad: Tensor, shape: tuple[int, ...]) -> Tensor:
     Raises ValueError unless ``shape`` broadcasts to ``grad.shape``: a gradient of the wrong
     shape (a forgotten transpose) must fail, not be silently reshaped.
     """
-    if grad.shape == shape:
+    have = grad._data.shape
+    if have == shape:
         return grad
-    lead = grad.ndim - len(shape)
-    if lead < 0 or any(n not in (1, m) for n, m in zip(shape, grad.shape[lead:], strict=True)):
-        raise ValueError(f"{list(grad.shape)} does not broadcast from {list(shape)}")
+    lead = len(have) - len(shape)
+    if lead < 0 or any(n not in (1, m) for n, m in zip(shape, have[lead:], strict=True)):
+        raise ValueError(f"{list(have)} does not broadcast from {list(shape)}")
     dims = tuple(range(lead)) + tuple(
-        i + lead for i, n in enumerate(shape) if n == 1 and grad.shape[i + lead] != 1
+        i + lead for i, n in enumerate(shape) if n == 1 and have[i + lead] != 1
     )
-    out = grad.sum(dim=dims, keepdim=True) if dims else grad
-    return out.reshape(shape) if out.shape != shape else out
+    out = grad.sum(dims, True)  # as PyTorch's sum_to: sum(dims, keepdim=True), then view
+    return out.view(shape) if lead else out
 
 
 def _fit(grad: Tensor, meta: tuple[tuple[int, ...], Any], node: Node, index: int) -> Tensor:
@@ -124,11 +125,12 @@ def run_backward(
     captured: list[Tensor | None] = [None] * (len(capture) if capture else 0)
     ready = [(-n._seq, id(n), n) for n in root_nodes if deps.get(n, 0) == 0]
     heapq.heapify(ready)
+    heappop, heappush = heapq.heappop, heapq.heappush
     prev_mode = _State.enabled
     _State.enabled = create_graph
     try:
         while ready:
-            node = heapq.heappop(ready)[2]
+            node = heappop(ready)[2]
             grads = buffers.pop(node, None) or [None] * node._num_outputs
             if node._tensor_pre_hooks or node._retained or node._pre_hooks:
                 grads = _pre_hooks(node, grads)
@@ -143,8 +145,8 @@ def run_backward(
                     if pos is not None:
                         captured[pos] = grads[nr]
             results = _call(node, grads)
-            if not retain_graph:
-                node._release()
+            if not retain_graph and node._saved:
+                node._saved = None  # free what forward saved
             for i, (edge, g) in enumerate(zip(node._next, results, strict=False)):
                 if edge is None:
                     continue
@@ -153,25 +155,30 @@ def run_backward(
                     d = g._data
                     if d.shape != shape or d.dtype != dtype:
                         g = _fit(g, (shape, dtype), node, i)
-                    buf = buffers.get(nxt)
-                    if buf is None:
-                        buf = buffers[nxt] = [None] * nxt._num_outputs
-                    old = buf[nr]
-                    buf[nr] = g if old is None else old + g
-                deps[nxt] -= 1
-                if deps[nxt] == 0:
-                    heapq.heappush(ready, (-nxt._seq, id(nxt), nxt))
+                    _add(buffers, nxt, nr, g)
+                left = deps[nxt] - 1
+                deps[nxt] = left
+                if left == 0:
+                    heappush(ready, (-nxt._seq, id(nxt), nxt))
     finally:
         _State.enabled = prev_mode
     return captured
 
 
 def _add(buffers: dict, node: Node, nr: int, grad: Tensor) -> None:
+    """Sum ``grad`` into the gradients ``node`` has received for its output ``nr``."""
     buf = buffers.get(node)
     if buf is None:
-        buf = buffers[node] = [None] * node._num_outputs
+        buffers[node] = buf = [None] * node._num_outputs
     old = buf[nr]
-    buf[nr] = grad if old is None else old + grad
+    if old is None:
+        buf[nr] = grad
+    elif (
+        _State.enabled or old._data.shape != grad._data.shape or old._data.dtype != grad._data.dtype
+    ):
+        buf[nr] = old + grad  # recorded for create_graph (or shapes to broadcast)
+    else:  # the same sum as old + grad, without the op's dispatch
+        buf[nr] = Tensor._wrap(np.asarray(old._data + grad._data))
 
 
 def _pre_hooks(node: Node, grads: list) -> list:

@@ -57,7 +57,8 @@ class Node:
     """One step of the backward pass: ``grad_fn`` of a tensor, ``next_functions`` its inputs."""
 
     # what every node has lives in slots; the rest (ctx.dim, hooks) in a __dict__ made lazily
-    __slots__ = ("_next", "_seq", "needs_input_grad", "_saved", "__dict__", "__weakref__")
+    __slots__ = ("_next", "_seq", "needs_input_grad", "_saved", "_to_save", "__dict__",
+                 "__weakref__")  # fmt: skip
 
     _inputs: int | None = None  # how many leading forward args count as inputs in next_functions
 
@@ -76,6 +77,7 @@ class Node:
         self._seq = next(_sequence)
         self.needs_input_grad: tuple[bool, ...] = ()
         self._saved: list[Any] | None = ()
+        self._to_save: tuple | None = None  # what forward passed to save_for_backward
 
     def name(self) -> str:
         return type(self).__name__
@@ -136,10 +138,6 @@ class Node:
     def apply(self, grads: list[Tensor | None]) -> tuple[Tensor | None, ...]:
         raise NotImplementedError
 
-    def _release(self) -> None:
-        if self._saved:
-            self._saved = None
-
 
 class _RemovableHandle:
     """What ``register_hook`` returns; ``remove()`` takes the hook away again."""
@@ -179,12 +177,12 @@ class AccumulateGrad(Node):
         return grad
 
     def apply(self, grads: list[Tensor | None]) -> tuple:
-        grad = self.hooked(grads[0])
         var = self.variable
+        grad = self.hooked(grads[0]) if var._hooks else grads[0]
         if grad is None:
             return ()
-        if var._grad is None:
-            var._grad = grad.detach().clone() if not _State.enabled else grad.clone()
+        if var._grad is None:  # a copy, as grad.detach().clone() or (recorded) grad.clone()
+            var._grad = Tensor._wrap(grad._data.copy()) if not _State.enabled else grad.clone()
         elif _State.enabled:
             var._grad = var._grad + grad
         else:
@@ -443,7 +441,7 @@ def _record(cls: type[Function], args: tuple) -> Any:
             t._become_view_of(args[0], cls, args[1:])
         if raw.dtype.kind == "f":
             t._grad_fn, t._requires_grad = node, True
-        if "_to_save" in node.__dict__:
+        if node._to_save is not None:
             _store_saved(node, [t], (raw,))
         return t
     return _wrap_outputs(cls, node, args, raw)
@@ -485,7 +483,7 @@ def _wrap_outputs(cls: type[Function], node: BackwardNode, args: tuple, raw: Any
     if len(outs) > 1:
         node._out_meta = [(o._data.shape, o._data.dtype) if isinstance(o, Tensor) else None
                           for o in wrapped]  # fmt: skip
-    if "_to_save" in node.__dict__:
+    if node._to_save is not None:
         _store_saved(node, wrapped, outs)
     return tuple(wrapped) if type(raw) is tuple else wrapped[0]
 
@@ -494,7 +492,7 @@ def _store_saved(node: BackwardNode, outputs: list, raw_outs: tuple) -> None:
     """Saved outputs are kept as data + version (no reference cycle through the node); saved
     inputs as the tensor + its version now; other arrays as constants."""
     saved = []
-    for v in node.__dict__.pop("_to_save"):
+    for v in node._to_save:
         if isinstance(v, Tensor):
             is_out = False
             for t in outputs:
@@ -510,7 +508,7 @@ def _store_saved(node: BackwardNode, outputs: list, raw_outs: tuple) -> None:
                 saved.append(Tensor._wrap(v) if type(v) is np.ndarray else v)
         else:
             saved.append(v)
-    node._saved = saved
+    node._saved, node._to_save = saved, None
 
 
 def _check_inplace_allowed(t: Tensor, leaf_verb: str = "is being") -> None:

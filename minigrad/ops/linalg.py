@@ -35,11 +35,11 @@ class Mm(Function):
 
     @staticmethod
     def forward(ctx: Any, a: Tensor, b: Tensor) -> np.ndarray:
-        if a.ndim != 2:
+        if a._data.ndim != 2:
             raise runtime_error("self must be a matrix")
-        if b.ndim != 2:
+        if b._data.ndim != 2:
             raise runtime_error("mat2 must be a matrix")
-        if a.shape[1] != b.shape[0]:
+        if a._data.shape[1] != b._data.shape[0]:
             raise runtime_error(
                 f"mat1 and mat2 shapes cannot be multiplied ({a.shape[0]}x{a.shape[1]} and "
                 f"{b.shape[0]}x{b.shape[1]})",
@@ -231,7 +231,7 @@ class Addmm(Function):
 
     @staticmethod
     def forward(ctx: Any, bias: Tensor, x: Tensor, w: Tensor) -> np.ndarray:
-        if x.shape[1] != w.shape[0]:
+        if x._data.shape[1] != w._data.shape[0]:
             raise runtime_error(
                 f"mat1 and mat2 shapes cannot be multiplied ({x.shape[0]}x{x.shape[1]} and "
                 f"{w.shape[0]}x{w.shape[1]})",
@@ -256,9 +256,10 @@ class Addmm(Function):
 
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """``input @ weight.T + bias`` with PyTorch's graph: AddmmBackward0 for a 2-D batch."""
-    if input.ndim == 2 and bias is not None:
+    ndim = input._data.ndim
+    if ndim == 2 and bias is not None:
         return Addmm.apply(bias, input, weight.t())
-    if input.ndim == 1:
+    if ndim == 1:
         return linear(input.unsqueeze(0), weight, bias).view(weight.shape[0])
     out = matmul(input, weight.t())
     return out if bias is None else out + bias

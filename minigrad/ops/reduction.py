@@ -49,7 +49,7 @@ class Sum(Function):
         ctx.shape, ctx.dims, ctx.keepdim = x._data.shape, dims, keepdim
         d = x._data
         out_dtype = np.int64 if d.dtype.kind in "biu" else d.dtype
-        return np.asarray(np.sum(d, axis=dims, keepdims=keepdim, dtype=out_dtype))
+        return np.asarray(d.sum(axis=dims, keepdims=keepdim, dtype=out_dtype))
 
     @staticmethod
     def backward(ctx: Any, grad: Tensor) -> tuple:
@@ -78,7 +78,7 @@ class Mean(Function):
         if ctx.count == 0:  # nan, like PyTorch, without numpy's "Mean of empty slice" warning
             return np.full(np.sum(d, axis=dims, keepdims=keepdim).shape, np.nan, d.dtype)
         with np.errstate(invalid="ignore", divide="ignore"):
-            return np.asarray(np.mean(d, axis=dims, keepdims=keepdim))
+            return np.asarray(d.mean(axis=dims, keepdims=keepdim))
 
     @staticmethod
     def backward(ctx: Any, grad: Tensor) -> tuple:

@@ -58,7 +58,7 @@ class View(Function):
     def forward(ctx: Any, x: Tensor, shape: tuple[int, ...]) -> np.ndarray:
         ctx.in_shape = x._data.shape
         try:
-            return np.reshape(x._data, shape, copy=False)
+            return x._data.reshape(shape, copy=False)
         except ValueError:
             raise runtime_error(
                 "view size is not compatible with input tensor's size and stride (at least one "
@@ -80,7 +80,7 @@ class UnsafeView(Function):
     @staticmethod
     def forward(ctx: Any, x: Tensor, shape: tuple[int, ...]) -> np.ndarray:
         ctx.in_shape = x._data.shape
-        return np.reshape(x._data, shape)
+        return x._data.reshape(shape)
 
     @staticmethod
     def backward(ctx: Any, grad: Tensor) -> tuple:
@@ -98,7 +98,7 @@ def reshape(input: Tensor, *shape: Any) -> Tensor:
     if new == input._data.shape and input._data.ndim:
         return View.apply(input, new)
     try:
-        np.reshape(input._data, new, copy=False)
+        input._data.reshape(new, copy=False)
     except ValueError:
         return UnsafeView.apply(clone(input), new)
     return View.apply(input, new)
@@ -128,7 +128,7 @@ class Permute(Function):
     @staticmethod
     def forward(ctx: Any, x: Tensor, dims: tuple[int, ...]) -> np.ndarray:
         ctx.dims = dims
-        return np.transpose(x._data, dims)
+        return x._data.transpose(dims)
 
     @staticmethod
     def backward(ctx: Any, grad: Tensor) -> tuple:
@@ -141,7 +141,7 @@ class Transpose(Function):
     @staticmethod
     def forward(ctx: Any, x: Tensor, d0: int, d1: int) -> np.ndarray:
         ctx.d0, ctx.d1 = d0, d1
-        return np.swapaxes(x._data, d0, d1)
+        return x._data.swapaxes(d0, d1)
 
     @staticmethod
     def backward(ctx: Any, grad: Tensor) -> tuple:
@@ -169,9 +169,10 @@ def transpose(input: Tensor, dim0: int, dim1: int) -> Tensor:
 
 
 def t(input: Tensor) -> Tensor:
-    if input.ndim > 2:
-        raise runtime_error(f"t() expects a tensor with <= 2 dimensions, but self is {input.ndim}D")
-    return T.apply(input, 0, input.ndim - 1) if input.ndim == 2 else T.apply(input, 0, 0)
+    n = input._data.ndim
+    if n > 2:
+        raise runtime_error(f"t() expects a tensor with <= 2 dimensions, but self is {n}D")
+    return T.apply(input, 0, n - 1) if n == 2 else T.apply(input, 0, 0)
 
 
 def T_property(input: Tensor) -> Tensor:
