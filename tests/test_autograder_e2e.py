@@ -416,4 +416,8 @@ def test_russian_edition_scores_the_same_with_russian_feedback(
         assert gb.find_submission(A1_RU, "unbroadcast").score == score(graded, "unbroadcast")
     html = (graded_ru["out"] / "feedback" / "unbroadcast" / f"{A1_RU}.html").read_text()
     assert "HIDDEN TESTS" not in html and "hidden=True" not in html
-    assert "Задание 1" in html  # the Russian notebook
+    assert "Задание 1" in html  # the Russian notebook, and the diagnosis in Russian:
+    assert "пропущена «отмена трансляции» (un-broadcast)" in html
+    assert "missing un-broadcast" not in html
+    # the teacher's report keeps the English diagnoses
+    assert "missing un-broadcast (1)" in (graded_ru["out"] / "report.csv").read_text()
