@@ -144,9 +144,17 @@ def test_comment_and_docstring_stripping() -> None:
 
 
 @pytest.mark.parametrize("name", [a.name for a in ASSIGNMENTS.values()])
-def test_notebooks_declare_their_language(name: str) -> None:
+def test_notebooks_declare_their_language(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
     meta = notebook(name).metadata
     assert meta["minigrad"] == {"language": ASSIGNMENTS[name].language}
+    # a kernel that is not told its notebook (nbclient, nbgrader) reads it from the folder
+    from minigrad import i18n
+
+    monkeypatch.setattr(i18n, "_chosen", None)  # no set_language() of another test
+    for var in (i18n.ENV_VAR, "JPY_SESSION_NAME"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.chdir(source(name).parent)
+    assert i18n.get_language() == ASSIGNMENTS[name].language
 
 
 @pytest.mark.parametrize("lang,src", build_notebooks.sources(), ids=lambda x: getattr(x, "stem", x))
