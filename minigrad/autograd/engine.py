@@ -29,18 +29,18 @@ from .grad_mode import _State
 
 def _dependencies(roots: list[Node]) -> dict[Node, int]:
     deps: dict[Node, int] = {}
-    seen = set(roots)
+    is_root = set(roots)
     stack = list(roots)
     while stack:
-        node = stack.pop()
-        for edge in node._next:
-            if edge is None:
-                continue
-            nxt = edge[0]
-            deps[nxt] = deps.get(nxt, 0) + 1
-            if nxt not in seen:
-                seen.add(nxt)
-                stack.append(nxt)
+        for edge in stack.pop()._next:
+            if edge is not None:
+                nxt = edge[0]
+                if nxt in deps:
+                    deps[nxt] += 1
+                else:  # first seen: walk on from it
+                    deps[nxt] = 1
+                    if nxt not in is_root:
+                        stack.append(nxt)
     return deps
 
 
@@ -144,18 +144,24 @@ def run_backward(
                     pos = capture.get((node, nr))
                     if pos is not None:
                         captured[pos] = grads[nr]
-            results = _call(node, grads)
+            if node._num_outputs == 1 and grads[0] is not None and not node._hooks:
+                results = _call_apply(node, grads)  # the common case: no special handling
+            else:
+                results = _call(node, grads)
             if not retain_graph and node._saved:
                 node._saved = None  # free what forward saved
-            for i, (edge, g) in enumerate(zip(node._next, results, strict=False)):
+            for i, (edge, g) in enumerate(zip(node._next, results)):
                 if edge is None:
                     continue
                 nxt, nr, shape, dtype = edge
                 if g is not None:
                     d = g._data
-                    if d.shape != shape or d.dtype != dtype:
+                    if d.shape != shape or (d.dtype is not dtype and d.dtype != dtype):
                         g = _fit(g, (shape, dtype), node, i)
-                    _add(buffers, nxt, nr, g)
+                    if nxt._num_outputs == 1 and nxt not in buffers:
+                        buffers[nxt] = [g]  # the common case: the first gradient nxt receives
+                    else:
+                        _add(buffers, nxt, nr, g)
                 left = deps[nxt] - 1
                 deps[nxt] = left
                 if left == 0:
@@ -214,10 +220,7 @@ def _call(node: Node, grads: list) -> tuple:
     elif node._materialize and any(g is None for g in grads):  # unused outputs get zeros
         grads = [g if g is not None else _zeros_like_output(node, nr)
                  for nr, g in enumerate(grads)]  # fmt: skip
-    if not _Anomaly.enabled:
-        results = node.apply(grads)
-    else:
-        results = _call_with_anomaly_checks(node, grads)
+    results = _call_apply(node, grads)
     if node._hooks:
         for hook in node._hooks:
             new = hook(results, tuple(grads))
@@ -226,7 +229,9 @@ def _call(node: Node, grads: list) -> tuple:
     return results
 
 
-def _call_with_anomaly_checks(node: Node, grads: list) -> tuple:
+def _call_apply(node: Node, grads: list) -> tuple:
+    if not _Anomaly.enabled:
+        return node.apply(grads)
     try:
         results = node.apply(grads)
     except Exception as e:

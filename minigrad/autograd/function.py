@@ -249,10 +249,10 @@ class BackwardNode(Node):
     def saved_tensors(self) -> tuple[Any, ...]:
         if self._saved is None:
             raise runtime_error(FREED_MESSAGE, FREED_HINT)
-        return tuple(self._unpack(s) for s in self._saved)
+        return tuple([self._unpack(s) for s in self._saved])
 
     def _unpack(self, s: Any) -> Any:
-        if isinstance(s, _SavedInput):
+        if type(s) is _SavedInput:
             t = s.tensor
             if t._version.value != s.expected:
                 fn = t.grad_fn
@@ -261,7 +261,7 @@ class BackwardNode(Node):
                     t.dtype._tensor_type, t.shape, clause, t._version.value, s.expected
                 )
             return t
-        if isinstance(s, _SavedOutput):
+        if type(s) is _SavedOutput:
             if s.version.value != s.expected:
                 raise _modified_error(
                     Tensor._wrap(s.data).dtype._tensor_type,
@@ -389,15 +389,16 @@ class Function(metaclass=_FunctionMeta):
                     a._requires_grad or (a._base is not None and a.requires_grad)
                 ):
                     return _record(cls, args)
-        ctx = _SHARED_CTX if cls._library else FunctionCtx()
-        out = cls.forward(ctx, *args)
-        if not cls._library and "_dirty" in ctx.__dict__:
-            for t in ctx._dirty:
-                t._version.bump()
-        if type(out) is not np.ndarray and isinstance(out, np.generic):
-            out = np.asarray(out)  # numpy returns 0-dim results as scalars
-        if type(out) is np.ndarray:
-            t = Tensor._wrap(out)
+        if cls._library:
+            out = cls.forward(_SHARED_CTX, *args)
+        else:
+            ctx = FunctionCtx()
+            out = cls.forward(ctx, *args)
+            if "_dirty" in ctx.__dict__:
+                for t in ctx._dirty:
+                    t._version.bump()
+        if type(out) is np.ndarray or isinstance(out, np.generic):  # numpy: 0-dim as scalars
+            t = Tensor._wrap(out if type(out) is np.ndarray else np.asarray(out))
             if cls.is_view:
                 t._become_view_of(args[0], cls, args[1:])
             return t
@@ -414,17 +415,19 @@ def _record(cls: type[Function], args: tuple) -> Any:
     node = cls._backward_cls()
     edges, needs = [], []
     for a in args:
-        if isinstance(a, Tensor) and a.requires_grad:
+        if isinstance(a, Tensor):
+            # (a view's grad_fn follows in-place changes of its base)
             fn = a._grad_fn if a._base is None else a.grad_fn
-            d = a._data
-            if fn is None:
-                edges.append((accumulator(a), 0, d.shape, d.dtype))
-            else:
-                edges.append((fn, a._output_nr, d.shape, d.dtype))
-            needs.append(True)
-        else:
-            edges.append(None)
-            needs.append(False)
+            if a._requires_grad:
+                d = a._data
+                if fn is None:
+                    edges.append((accumulator(a), 0, d.shape, d.dtype))
+                else:
+                    edges.append((fn, a._output_nr, d.shape, d.dtype))
+                needs.append(True)
+                continue
+        edges.append(None)
+        needs.append(False)
     node._next, node.needs_input_grad = edges, tuple(needs)
     if cls.inputs is None:
         node._arg_is_tensor = tuple(isinstance(a, Tensor) for a in args)
