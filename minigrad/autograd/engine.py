@@ -59,8 +59,8 @@ def sum_to(grad: Tensor, shape: tuple[int, ...]) -> Tensor:
     dims = tuple(range(lead)) + tuple(
         i + lead for i, n in enumerate(shape) if n == 1 and have[i + lead] != 1
     )
-    out = grad.sum(dims, True)  # as PyTorch's sum_to: sum(dims, keepdim=True), then view
-    return out.view(shape) if lead else out
+    out = SumDim.apply(grad, dims, True)  # as PyTorch's sum_to: sum(dims, keepdim=True), then
+    return View.apply(out, shape) if lead else out  # view (dims and shape are checked above)
 
 
 def _fit(grad: Tensor, meta: tuple[tuple[int, ...], Any], node: Node, index: int) -> Tensor:
@@ -344,3 +344,8 @@ def grad(
                 )
         result.append(g)
     return tuple(result)
+
+
+# the ops sum_to records (imported last: they are built on this package's Function)
+from ..ops.reduction import SumDim  # noqa: E402
+from ..ops.shape import View  # noqa: E402
