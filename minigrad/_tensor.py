@@ -63,6 +63,21 @@ class Size(tuple):
         return Size(r) if isinstance(key, slice) else r
 
 
+_BASE_MODIFIED = (
+    "its base or another view of its base has been modified inplace with grad mode enabled"
+)
+
+
+def nograd_view_error(what: str) -> RuntimeError:
+    """PyTorch's refusal for a view made under no_grad (see ``Tensor._become_nograd_view``)."""
+    return runtime_error(
+        f"A view was created in no_grad mode and {what}. Given that this use case is ambiguous "
+        "and error-prone, it is forbidden. You can clarify your code by moving both the view and "
+        "the inplace either both inside the no_grad block (if you don't want the inplace to be "
+        "tracked) or both outside (if you want the inplace to be tracked)."
+    )
+
+
 def _float_only_message(kind: str) -> str:
     return f"{kind} Tensors of floating point dtype can require gradients"
 
@@ -73,6 +88,7 @@ class Tensor:
     __slots__ = (
         "_data", "_requires_grad", "_grad_fn", "_output_nr", "_grad", "_version", "_base",
         "_view_chain", "_view_ver", "_acc", "_hooks", "_retains_grad", "__weakref__",
+        "_nograd_view",  # set on views only (see _become_view_of)
     )  # fmt: skip
     __array_priority__ = 1000  # ndarray + Tensor dispatches to Tensor.__radd__
 
@@ -121,6 +137,14 @@ class Tensor:
         self._version = src._version
         self._view_chain = (src._view_chain or ()) + ((fn_cls, params),)
         self._view_ver = src._version.value
+        self._nograd_view = False
+
+    def _become_nograd_view(self) -> None:
+        """A view of a tensor that requires grad, made under no_grad: as in PyTorch it reads as
+        a leaf that requires grad (ops on it record a graph), yet no gradient reaches it or its
+        base; modifying it in place with grad mode on is refused, and once it or its base has
+        been modified in place (in any mode) its history is invalid: reading ``grad_fn`` fails."""
+        self._nograd_view = True
 
     def _refresh_view(self) -> None:
         """After an in-place change of its base, a view's history runs through the base's new
@@ -140,13 +164,18 @@ class Tensor:
     @property
     def grad_fn(self) -> Any:
         if self._base is not None and self._version.value != self._view_ver:
+            if self._nograd_view:
+                raise nograd_view_error(_BASE_MODIFIED)
             self._refresh_view()
         return self._grad_fn
 
     @property
     def requires_grad(self) -> bool:
-        if self._base is not None and self._version.value != self._view_ver:
-            self._refresh_view()
+        if self._base is not None:
+            if self._nograd_view:  # (its history is never regenerated: see grad_fn)
+                return self._requires_grad or self._base.requires_grad
+            if self._version.value != self._view_ver:
+                self._refresh_view()
         return self._requires_grad
 
     @requires_grad.setter
@@ -406,10 +435,13 @@ class Tensor:
 
     # ----- printing ----------------------------------------------------------------------------
     def __repr__(self, *, tensor_contents: Any = None) -> str:
-        fn = self.grad_fn
+        try:
+            fn = self.grad_fn
+        except RuntimeError:  # a no_grad view modified in place, printed as PyTorch does
+            return format_tensor(self._data, self.dtype.name, "grad_fn=<Invalid>")
         if fn is not None:
             suffix = f"grad_fn=<{fn.name()}>"
-        elif self._requires_grad:
+        elif self.requires_grad:
             suffix = "requires_grad=True"
         else:
             suffix = None

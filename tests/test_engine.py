@@ -734,3 +734,17 @@ def test_subclassed_ops_keep_their_input_count_in_next_functions() -> None:
     for out in (w.t(), w.sum(0), w.mean(1), w.squeeze(0), w.min(), w.max(1).values):
         edges = out.grad_fn.next_functions
         assert len(edges) == 1 and type(edges[0][0]).__name__ == "AccumulateGrad"
+
+
+def test_backward_with_create_graph_warns_once_like_pytorch(monkeypatch):
+    from minigrad.autograd import engine
+
+    monkeypatch.setattr(engine, "_warned", set())
+    x = torch.tensor([1.0, 2.0], requires_grad=True)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        (x**3).sum().backward(create_graph=True)
+        (x**3).sum().backward(create_graph=True)
+        torch.autograd.grad((x**3).sum(), x, create_graph=True)
+    assert [str(w.message)[:60] for w in caught] == [engine.CREATE_GRAPH_WARNING[:60]]
+    assert caught[0].filename == __file__  # it names the learner's line

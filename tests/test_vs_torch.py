@@ -1447,6 +1447,23 @@ def _nograd_view(torch):
         return y[:2]
 
 
+def _nograd_view_modified_in_no_grad(torch):
+    x = torch.ones(4, requires_grad=True)
+    with torch.no_grad():
+        v = x[1:3]
+        v.mul_(3)
+    return v, x, v.requires_grad, v.is_leaf, int(v._version), int(x._version)
+
+
+def _nograd_view_invalid_history(torch):
+    b = torch.ones(4, requires_grad=True) * 1
+    with torch.no_grad():
+        v = b[:2]
+        b.add_(1)  # the base, under no_grad: the view's history is now invalid
+    return (repr(v), v.requires_grad, raises(lambda: v.grad_fn), raises(lambda: v.is_leaf),
+            raises(lambda: v * 2), v.detach())  # fmt: skip
+
+
 def _multi_output_views(torch):
     x = torch.ones(4, requires_grad=True)
     y = x * 1
@@ -1505,12 +1522,9 @@ def _view_of_nonleaf_inplace(torch):
         "views_share_memory": _views_share_memory,
         "view_of_nonleaf_inplace": _view_of_nonleaf_inplace,
         "multi_output_views": _multi_output_views,
-        "view_made_in_no_grad_modified": xfail(
-            "core: views created under no_grad and modified in place with grad mode on are not "
-            "refused (PyTorch: 'A view was created in no_grad mode and is being modified inplace "
-            "with grad mode enabled...'; needs view creation-mode tracking in Tensor/Function)",
-            lambda torch: raises(lambda: _nograd_view(torch).add_(1)),
-        ),
+        "view_made_in_no_grad_modified": lambda torch: raises(lambda: _nograd_view(torch).add_(1)),
+        "view_made_in_no_grad_modified_in_no_grad": _nograd_view_modified_in_no_grad,
+        "view_made_in_no_grad_invalid_history": _nograd_view_invalid_history,
     }
 )
 def test_views_and_versions(fn):
@@ -1534,6 +1548,18 @@ def _modes(torch):
         out += [c, c.is_leaf, x.clone(), x.detach(), x + 1]
     out += [torch.is_grad_enabled(), x * 2]
     return out
+
+
+def _views_made_in_no_grad_record(torch):
+    x = torch.ones(3, requires_grad=True)
+    with torch.no_grad():
+        v = x[:2]
+        v2 = v.view(2, 1)
+    z = v * 3
+    w = v[:1]
+    z.sum().backward()
+    return (v, v2, z, [f for f, _ in z.grad_fn.next_functions], w.requires_grad, w.is_leaf,
+            v.grad, x.grad, v.detach().requires_grad, v.clone())  # fmt: skip
 
 
 def _views_made_in_no_grad(torch):
@@ -1617,13 +1643,8 @@ def _no_grad_factory_requires_grad(torch):
 @scenarios(
     {
         "nesting": _modes,
-        "views_made_in_no_grad": xfail(
-            "core: a view of a requires-grad tensor made under no_grad is, in PyTorch, a leaf with "
-            "requires_grad=True (prints 'requires_grad=True'; ops on it record a graph that does "
-            "not reach the base); minigrad gives requires_grad=False (Function.apply's no-grad "
-            "path)",
-            _views_made_in_no_grad,
-        ),
+        "views_made_in_no_grad": _views_made_in_no_grad,
+        "views_made_in_no_grad_record": _views_made_in_no_grad_record,
         "set_grad_enabled": _set_grad_enabled,
         "decorators": _decorators,
         "restored_on_error": _restored_on_error,
@@ -1875,6 +1896,16 @@ def _grad_create_graph_backward(torch):
     return g, gg
 
 
+def _grad_create_graph_backward_inputs(torch):
+    x = torch.tensor([1.0, 2.0], requires_grad=True)
+    (x**3).sum().backward(create_graph=True, inputs=[x])
+    first = x.grad
+    z = x * 2
+    (z**2).sum().backward(create_graph=True, inputs=[z])
+    (x**3).sum().backward(create_graph=True, inputs=[x])
+    return first, z.grad, x.grad
+
+
 def _grad_outputs(torch):
     x = torch.tensor([1.0, 2.0], requires_grad=True)
     y = x * 3
@@ -1916,11 +1947,8 @@ def _grad_of_relu_second(torch):
         "unused": _grad_unused,
         "second_order": _grad_second_order,
         "second_order_backward": _grad_second_order_backward,
-        "create_graph_backward": xfail(
-            "core bug: after backward(create_graph=True) a leaf's first .grad has grad_fn "
-            "CloneBackward0; PyTorch's is CopyBackwards (AccumulateGrad in autograd/function.py)",
-            _grad_create_graph_backward,
-        ),
+        "create_graph_backward": _grad_create_graph_backward,
+        "create_graph_backward_inputs": _grad_create_graph_backward_inputs,
         "create_graph_backward_values": lambda torch: [
             t.detach() if hasattr(t, "detach") else [u.detach() for u in t]
             for t in _grad_create_graph_backward(torch)

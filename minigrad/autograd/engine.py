@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import heapq
+import sys
 import warnings
 from collections.abc import Sequence
 from typing import Any
@@ -23,7 +24,7 @@ from .._dtypes import from_numpy_dtype
 from .._errors import runtime_error
 from .._tensor import Tensor
 from .anomaly_mode import _Anomaly
-from .function import AccumulateGrad, Node, edge_of
+from .function import _PACKAGE_DIR, AccumulateGrad, Node, edge_of, recorded_copy
 from .grad_mode import _State
 
 
@@ -296,6 +297,8 @@ def backward(
     if retain_graph is None:
         retain_graph = create_graph
     roots = _roots(tensors, grads)
+    if create_graph:
+        _warn_create_graph_cycle()
     if inputs is None:
         run_backward(roots, retain_graph, create_graph)
         return
@@ -306,9 +309,38 @@ def backward(
         if g is None:
             continue
         if t._grad is None:
-            t._grad = g if create_graph else g.detach().clone()
+            if not create_graph:
+                t._grad = g.detach().clone()
+            else:  # as the leaf's AccumulateGrad would, or a retained non-leaf gradient
+                t._grad = recorded_copy(g) if t.grad_fn is None else g.clone()
         else:
             t._grad = t._grad + g
+
+
+_warned: set[str] = set()
+
+
+def _warn_create_graph_cycle() -> None:
+    """PyTorch's warning, once per process as there (TORCH_WARN_ONCE)."""
+    if "create_graph" not in _warned:
+        _warned.add("create_graph")
+        warnings.warn(CREATE_GRAPH_WARNING, UserWarning, stacklevel=_user_stacklevel())
+
+
+def _user_stacklevel() -> int:
+    """The stacklevel that names the learner's line, however deep inside minigrad we are."""
+    frame, level = sys._getframe(1), 1
+    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIR):
+        frame, level = frame.f_back, level + 1
+    return level
+
+
+CREATE_GRAPH_WARNING = (
+    "Using backward() with create_graph=True will create a reference cycle between the "
+    "parameter and its gradient which can cause a memory leak. We recommend using autograd.grad "
+    "when creating the graph to avoid this. If you have to use this function, make sure to reset "
+    "the .grad fields of your parameters to None after use to break the cycle and avoid the leak."
+)
 
 
 def grad(

@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from .._errors import runtime_error
-from .._tensor import Tensor
+from .._tensor import Tensor, nograd_view_error
 from . import anomaly_mode
 from .grad_mode import _State
 
@@ -181,13 +181,19 @@ class AccumulateGrad(Node):
         grad = self.hooked(grads[0]) if var._hooks else grads[0]
         if grad is None:
             return ()
-        if var._grad is None:  # a copy, as grad.detach().clone() or (recorded) grad.clone()
-            var._grad = Tensor._wrap(grad._data.copy()) if not _State.enabled else grad.clone()
+        if var._grad is None:
+            var._grad = recorded_copy(grad) if _State.enabled else Tensor._wrap(grad._data.copy())
         elif _State.enabled:
             var._grad = var._grad + grad
         else:
             var._grad._data += grad._data
         return ()
+
+
+def recorded_copy(grad: Tensor) -> Tensor:
+    """A leaf's first ``.grad`` under create_graph: PyTorch's ``empty_strided().copy_(grad)``,
+    so its ``grad_fn`` is ``CopyBackwards``."""
+    return Tensor._wrap(np.empty_like(grad._data)).copy_(grad)
 
 
 def accumulator(t: Tensor) -> AccumulateGrad:
@@ -401,6 +407,8 @@ class Function(metaclass=_FunctionMeta):
             t = Tensor._wrap(out if type(out) is np.ndarray else np.asarray(out))
             if cls.is_view:
                 t._become_view_of(args[0], cls, args[1:])
+                if not _State.enabled and args[0].requires_grad:
+                    t._become_nograd_view()
             return t
         if type(out) is tuple:
             return tuple(Tensor._wrap(np.asarray(o)) if isinstance(o, (np.ndarray, np.generic))
@@ -515,6 +523,8 @@ def _store_saved(node: BackwardNode, outputs: list, raw_outs: tuple) -> None:
 
 
 def _check_inplace_allowed(t: Tensor, leaf_verb: str = "is being") -> None:
+    if t._base is not None and t._nograd_view:
+        raise nograd_view_error("is being modified inplace with grad mode enabled")
     if t._base is not None and t._base._requires_grad and t._base.grad_fn is None:
         raise runtime_error(
             "a view of a leaf Variable that requires grad is being used in an in-place operation.",
