@@ -195,7 +195,7 @@ print(a.type(), b.type(), c.type())
 d = torch.tensor([1.0, 2.0], dtype=torch.float64)
 print(d)
 print(b.float(), a.long(), a.to(torch.float64))
-print(torch.tensor([1.7, -1.7]).long())  # при переводе в целые дробная часть отбрасывается (округление к нулю)
+print(torch.tensor([1.7, -1.7]).long())  # дробная часть отбрасывается (округление к нулю)
 
 # %% [markdown]
 # Если в операции встречаются разные типы, результат получает **повышенный** тип (type
