@@ -12,6 +12,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from catalog_keys import template
 from test_autograder import CHEATS, MUTANTS, _ns
 
 from autograder import check, results
@@ -46,19 +47,6 @@ STR_METHODS = {"startswith", "endswith", "split", "rsplit", "partition", "rparti
 STR_METHODS |= {"removeprefix", "removesuffix", "replace", "find", "index", "count"}
 CODE_CALLS = {"compile", "exec", "eval"}
 NEVER_SHOWN = {"label", "category"}
-
-
-def _field(value: ast.FormattedValue) -> str:
-    conversion = "" if value.conversion == -1 else "!" + chr(value.conversion)
-    return "{" + ast.unparse(value.value) + conversion + "}"
-
-
-def _template(node: ast.Constant | ast.JoinedStr) -> str:
-    """The English text as the code writes it, an f-string's fields as ``{expression}`` (the
-    catalogue's keys)."""
-    if isinstance(node, ast.Constant):
-        return node.value
-    return "".join(v.value if isinstance(v, ast.Constant) else _field(v) for v in node.values)
 
 
 def _signatures(trees: list[ast.AST]) -> dict[str, list[list[str]]]:
@@ -129,7 +117,7 @@ def sentence_templates() -> dict[str, str]:
                 continue
             if isinstance(up, ast.Call) and _never_shown(arg, up, signatures):
                 continue
-            text = _template(node)
+            text = template(node)
             if _is_prose(text) and not _is_code(text):
                 found.setdefault(text, f"{path.name}:{node.lineno}")
     return found

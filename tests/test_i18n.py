@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from catalog_keys import template
 
 import minigrad as torch
 from minigrad import i18n
@@ -113,24 +114,6 @@ def test_catalog_translates_finished_sentences_with_their_fields() -> None:
 HINT_FUNCTIONS = {"runtime_error", "type_error", "index_error", "value_error", "with_hint"}
 
 
-def _template(node: ast.AST, constants: dict[str, str]) -> str:
-    """The English text of a hint as the code writes it, f-string fields as ``{expression}``."""
-    if isinstance(node, ast.Constant):
-        return node.value
-    if isinstance(node, ast.JoinedStr):
-        return "".join(
-            v.value if isinstance(v, ast.Constant) else "{" + _field(v) + "}" for v in node.values
-        )
-    if isinstance(node, ast.Name):
-        return constants[node.id]
-    raise AssertionError(f"a hint must be a literal or a module constant: {ast.unparse(node)}")
-
-
-def _field(value: ast.FormattedValue) -> str:
-    conversion = "" if value.conversion == -1 else "!" + chr(value.conversion)
-    return ast.unparse(value.value) + conversion
-
-
 def hint_templates() -> set[str]:
     found = set()
     for path in PACKAGE.rglob("*.py"):
@@ -149,7 +132,7 @@ def hint_templates() -> set[str]:
                 continue
             hint = node.args[1:] + [k.value for k in node.keywords if k.arg == "hint"]
             if hint and not (isinstance(hint[0], ast.Name) and hint[0].id == "hint"):
-                found.add(_template(hint[0], constants))
+                found.add(template(hint[0], constants))
     return found
 
 
@@ -238,7 +221,7 @@ def widget_error_templates() -> set[str]:
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call) and node.exc.args:
-                found.add(_template(node.exc.args[0], {}))
+                found.add(template(node.exc.args[0]))
     return found
 
 
