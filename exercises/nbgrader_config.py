@@ -6,6 +6,7 @@ sandboxed process with resource limits and computes every score outside it. See 
 """
 
 import os
+import sys
 
 from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
 from nbgrader.preprocessors import (
@@ -19,6 +20,9 @@ from nbgrader.preprocessors import (
 )
 
 here = os.path.dirname(os.path.abspath(__file__))
+# nbgrader runs the `alembic` script of its own environment: find it without an activated venv
+# (`.venv/bin/nbgrader ...` as the README writes it)
+os.environ["PATH"] = os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", "")
 c = get_config()  # noqa: F821 - provided by traitlets when it loads this file
 
 c.CourseDirectory.root = here

@@ -13,6 +13,9 @@ from __future__ import annotations
 import ast
 import importlib.util
 import re
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
@@ -180,3 +183,29 @@ def test_russian_reference_passes_its_visible_checks(name: str) -> None:
     for t in ASSIGNMENTS[name].tests:
         v = evaluate(t.name, ns.get(t.symbol), ns=ns)
         assert v.score == v.points, f"{name}: {v.render()}"
+
+
+@pytest.mark.slow
+def test_the_readmes_release_command_works_without_an_activated_venv(tmp_path: Path) -> None:
+    """``.venv/bin/nbgrader generate_assignment NAME --CourseDirectory.root=exercises``, as the
+    README writes it: nbgrader needs its environment's ``alembic`` on PATH, which the course
+    configuration provides. The released Russian notebook keeps its language and loses the
+    solutions."""
+    course = tmp_path / "exercises"
+    course.mkdir()
+    shutil.copy(COURSE / "nbgrader_config.py", course)
+    shutil.copytree(
+        COURSE / "source" / "01_elementwise_ru", course / "source" / "01_elementwise_ru"
+    )
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path / "home")}  # no venv on PATH
+    proc = subprocess.run(
+        [str(Path(sys.executable).with_name("nbgrader")), "generate_assignment",
+         "01_elementwise_ru", f"--CourseDirectory.root={course}"],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=180,
+        stdin=subprocess.DEVNULL,
+    )  # fmt: skip
+    released = course / "release" / "01_elementwise_ru" / "01_elementwise_ru.ipynb"
+    assert proc.returncode == 0 and released.exists(), proc.stderr[-3000:]
+    nb = nbformat.read(str(released), as_version=4)
+    assert nb.metadata["minigrad"] == {"language": "ru"}
+    assert not any("### BEGIN SOLUTION" in c.source for c in nb.cells)
