@@ -418,3 +418,20 @@ def test_every_step_of_the_status_line_says_what_happened_and_the_last_one_ends_
     n = w.state.n_backward
     assert f"Backward pass, step {n} of {n}:" in last and last.endswith("every leaf has its .grad.")
     assert sum("Backward pass done" in line for line in lines) == 1
+
+
+@pytest.mark.parametrize("expr, forward, local", [
+    ("f = 2 * y", "2*y = 2*3 = 6", "∂(2*y)/∂y = 2"),
+    ("f = y * 2", "y*2 = 3*2 = 6", "∂(y*2)/∂y = 2"),
+    ("f = 3 + y", "3 + y = 3 + 3 = 6", "∂(3 + y)/∂y = 1"),
+])  # fmt: skip
+def test_a_number_written_first_is_shown_first(expr, forward, local):
+    """``2 * y`` is recorded as mul(y, 2); the formulas keep the order the learner wrote, and
+    the local derivative still matches what the engine sent."""
+    w = GraphExplorer(expr, {"y": 3.0})
+    w.step = w.n_steps
+    (op,) = w.state.forward_order
+    info = w.state.info(op)
+    assert info.forward == forward
+    (loc,) = info.locals
+    assert loc.formula == local and float(loc.local) == float(loc.sent)

@@ -49,12 +49,14 @@ class Program:
 @dataclass
 class Evaluation:
     """What running a program made: the result, its named tensors, and for the explorers the
-    source text of every sub-expression and the plain number each new node used."""
+    source text of every sub-expression and the plain number each new node used (and whether
+    it was written first: ``2 * x`` records ``mul(x, 2)``, which should still read ``2*x``)."""
 
     output: Any
     env: dict[str, Any]
     texts: list[tuple[str, Tensor]] = field(default_factory=list)
     constants: dict[Node, float] = field(default_factory=dict)
+    number_first: set[Node] = field(default_factory=set)
 
 
 def parse(source: str) -> Program:
@@ -199,6 +201,8 @@ def _eval(node: ast.expr, env: dict[str, Any], ev: Evaluation) -> Any:
         number = a if isinstance(b, Tensor) else b
         if isinstance(out, Tensor) and out.grad_fn is not None and not isinstance(number, Tensor):
             ev.constants.setdefault(out.grad_fn, number)
+            if number is a:
+                ev.number_first.add(out.grad_fn)
         return _note(node, out, ev)
     assert isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
     fn, a = FUNCTIONS[node.func.id], _eval(node.args[0], env, ev)

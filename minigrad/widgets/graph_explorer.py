@@ -150,6 +150,7 @@ def _from_expression(
         if len(text) <= SHORT_TEXT and text not in names and id(tensor) not in taken:
             names[text] = tensor
             taken.add(id(tensor))
-    state = ExplorerState(ev.output, names, constants=ev.constants, accumulate=True,
+    state = ExplorerState(ev.output, names, constants=ev.constants,
+                          number_first=ev.number_first, accumulate=True,
                           direction=direction, tensors=[t for _, t in ev.texts])  # fmt: skip
     return state, inputs

@@ -10,7 +10,7 @@ the engine computed (see ``_trace``).
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -64,11 +64,15 @@ class NodeInfo:
     expected: int = 0  # how many gradients it receives in all
 
 
+COMMUTATIVE = ("MulBackward0", "AddBackward0")  # ops whose operands may be shown swapped
+
+
 class ExplorerState:
     """Step through the forward and backward pass of ``output``'s graph.
 
     ``names`` label tensors (``{'x': x}``); ``constants`` maps an autograd node to the plain
-    number its op used (``2`` in ``2 * x``), for the formulas. ``accumulate=True`` runs the
+    number its op used (``2`` in ``2 * x``), for the formulas; ``number_first`` the nodes whose
+    number was written on the left of a ``*`` or ``+`` (shown there). ``accumulate=True`` runs the
     real ``backward()`` (leaves get ``.grad``); False uses ``autograd.grad`` and keeps the graph.
     ``tensors``: more tensors of the graph, to show their ``_version``.
     """
@@ -79,6 +83,7 @@ class ExplorerState:
         names: Mapping[str, Any] | None = None,
         *,
         constants: Mapping[Node, float] | None = None,
+        number_first: Collection[Node] = (),
         accumulate: bool = False,
         direction: str = "TB",
         tensors: Sequence[Tensor] = (),
@@ -107,6 +112,17 @@ class ExplorerState:
         self.constants = {nid: consts[fn] for fn, nid in self.fn_ids.items() if fn in consts}
         self.operands = {nid: {**seen.get(nid, {}), **self._operands(nid)}
                          for nid in self.forward_order}  # fmt: skip
+        # 2 * x is recorded as mul(x, 2): show the operands in the order they were written
+        self.swapped = {
+            nid
+            for fn, nid in self.fn_ids.items()
+            if fn in number_first
+            and nodes[nid].name in COMMUTATIVE
+            and len(self.operands[nid]) == 2
+        }
+        for nid in self.swapped:
+            ops = self.operands[nid]
+            self.operands[nid] = {0: ops[1], 1: ops[0]}
         full = self._graph_with(set(nodes), set(nodes))
         self.layout = layout(full, direction)
         self.step = 0
@@ -251,7 +267,8 @@ class ExplorerState:
         for e in self.graph.inputs(nid):
             if e.kind != "data" or e.slot is None:
                 continue
-            text, value = der.local(node.name or "", e.slot, ops, node.value)
+            shown_slot = 1 - e.slot if nid in self.swapped else e.slot
+            text, value = der.local(node.name or "", shown_slot, ops, node.value)
             up, got = self.grads.get(nid), sent.get(e.slot)
             if (
                 value is None
