@@ -22,18 +22,27 @@ import argparse
 import re
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import nbformat
+
+if TYPE_CHECKING:
+    from autograder.spec import Assignment
 
 HERE = Path(__file__).resolve().parent
 HEADER = re.compile(r"^# %%(?: \[(\w+)\])?(?: id=(\S+))?\s*$")
 EDITIONS = {"en": HERE / "src", "ru": HERE / "src" / "ru"}  # language -> folder of sources
 
 
-def assignment_name(src: Path, lang: str) -> str:
-    """The nbgrader assignment id (and notebook name) of a source: ``01_elementwise`` in
-    English, ``01_elementwise_ru`` in Russian."""
-    return src.stem if lang == "en" else f"{src.stem}_{lang}"
+def assignment_of(src: Path, lang: str) -> Assignment:
+    """The assignment a source builds: its edition in ``lang`` in ``autograder.assignments``,
+    which names the editions (``01_elementwise``, ``01_elementwise_ru``) and gives the points."""
+    from autograder.assignments import ASSIGNMENTS
+
+    for assignment in ASSIGNMENTS.values():
+        if assignment.seed_name == src.stem and assignment.language == lang:
+            return assignment
+    raise ValueError(f"{src.relative_to(HERE)}: autograder.assignments has no {lang!r} edition")
 
 
 def sources() -> list[tuple[str, Path]]:
@@ -68,12 +77,8 @@ def split_cells(text: str) -> list[tuple[str, str | None, str]]:
 
 
 def build(src: Path, lang: str = "en") -> nbformat.NotebookNode:
-    from autograder.assignments import ASSIGNMENTS
-
     name = src.relative_to(HERE)
-    assignment = ASSIGNMENTS[assignment_name(src, lang)]
-    if assignment.language != lang:
-        raise ValueError(f"{name}: assignment {assignment.name} is in {assignment.language!r}")
+    assignment = assignment_of(src, lang)
     nb = nbformat.v4.new_notebook()
     nb.metadata = {
         "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
@@ -110,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     stale = []
     for lang, src in sources():
-        name = assignment_name(src, lang)
+        name = assignment_of(src, lang).name
         out = HERE / "source" / name / f"{name}.ipynb"
         text = nbformat.writes(build(src, lang)) + "\n"
         if out.exists() and out.read_text() == text:

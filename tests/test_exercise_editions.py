@@ -162,7 +162,7 @@ def test_notebooks_declare_their_language(name: str, monkeypatch: pytest.MonkeyP
 
 @pytest.mark.parametrize("lang,src", build_notebooks.sources(), ids=lambda x: getattr(x, "stem", x))
 def test_built_notebooks_are_current(lang: str, src: Path) -> None:
-    name = build_notebooks.assignment_name(src, lang)
+    name = build_notebooks.assignment_of(src, lang).name
     built = nbformat.writes(build_notebooks.build(src, lang)) + "\n"
     assert source(name).read_text() == built, (
         f"{name} is stale: run python exercises/build_notebooks.py"
